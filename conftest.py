@@ -1,0 +1,134 @@
+"""Chooses the implementation under test, registers markers, makes every test repeatable.
+
+`pytest` tests the learner's `katas/`; `pytest --impl=solutions` the reference; and
+`pytest --impl=PATH` any folder of kata modules. Tests get their kata through the `kata`
+fixture (the module named by the test file: tests/test_<kata>.py) or `load_kata(name)`.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+from pathlib import Path
+
+# Before TensorFlow is first imported, anywhere: keep its C++ INFO/WARNING lines out of reports.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+from tf_katas.loader import KataLoadError, load_kata_module  # noqa: E402
+from tf_katas.project import resolve_impl  # noqa: E402
+
+SEED = 20190919  # the notes' date
+
+MARKERS = {
+    "gpu": "hot-path benchmark; runs only with `pytest -m gpu`",
+    "slow": "takes more than 5 s on 2 CPU cores",
+    "training": "trains a model to a threshold",
+}
+
+# Property tests draw shapes and axes; derandomized so that a grade never depends on luck.
+settings.register_profile(
+    "katas",
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.load_profile("katas")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--impl",
+        default="katas",
+        metavar="PATH",
+        help="folder of kata modules under test: katas (default), solutions, or a submission",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name, description in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {description}")
+    try:
+        config.impl_dir = resolve_impl(config.getoption("--impl"), Path(config.rootpath))
+    except FileNotFoundError as err:
+        raise pytest.UsageError(str(err)) from None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _tensorflow_thread_pools() -> None:
+    """Share the cores among xdist workers instead of every worker taking them all.
+
+    Test modules import TensorFlow when collected; a run that never imports it (the tool's
+    own tests) does not pay for the import here either.
+    """
+    tf = sys.modules.get("tensorflow")
+    if tf is None:
+        return
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
+    except RuntimeError:  # the runtime already started: a module made a tensor when imported
+        pass
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """The tool's own tests (tests/tool) run only when named, so that plain `pytest`
+    runs kata tests alone: on untouched stubs, every one of them must fail."""
+    tool_tests = Path(config.rootpath) / "tests" / "tool"
+    if collection_path != tool_tests:
+        return None
+    named = [Path(arg.split("::")[0]).resolve() for arg in config.args]
+    return None if any(p == tool_tests or tool_tests in p.parents for p in named) else True
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"kata implementation under test: {config.impl_dir}"
+
+
+@pytest.fixture(autouse=True)
+def _fixed_seeds() -> None:
+    """Every test starts from the same seeds: Python's, NumPy's and TensorFlow's."""
+    random.seed(SEED)
+    np.random.seed(SEED)
+    if "tensorflow" in sys.modules:
+        sys.modules["tensorflow"].random.set_seed(SEED)
+    if "keras" in sys.modules:
+        sys.modules["keras"].utils.set_random_seed(SEED)
+
+
+@pytest.fixture(scope="session")
+def impl_dir(pytestconfig: pytest.Config) -> Path:
+    """The folder of kata modules under test."""
+    return pytestconfig.impl_dir
+
+
+@pytest.fixture(scope="session")
+def load_kata(impl_dir: Path):
+    """Loads `<impl>/<name>.py`; a missing or broken module fails the test that asked."""
+    loaded = {}
+
+    def load(name: str):
+        if name not in loaded:
+            try:
+                loaded[name] = load_kata_module(impl_dir, name)
+            except KataLoadError as err:
+                loaded[name] = err
+        if isinstance(loaded[name], KataLoadError):
+            pytest.fail(str(loaded[name]), pytrace=False)
+        return loaded[name]
+
+    return load
+
+
+@pytest.fixture(scope="module")
+def kata(request: pytest.FixtureRequest, load_kata):
+    """The kata module this test file is about: tests/test_<kata>.py tests <impl>/<kata>.py."""
+    test_module = request.module.__name__.rpartition(".")[2]
+    return load_kata(test_module.removeprefix("test_"))

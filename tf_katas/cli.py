@@ -1,0 +1,199 @@
+"""The `kata` command: learners' progress, next kata, checks, hints and re-runs on save;
+maintainers' verify and sync."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from tf_katas.hints import HintLog
+from tf_katas.manifest import Kata, ManifestError, kata_named, load_manifest
+from tf_katas.project import find_root, resolve_impl
+from tf_katas.runner import ERROR, FAILING, PASSING, TODO, KataResult, results_for
+
+STYLE = {PASSING: "green", FAILING: "red", TODO: "yellow", ERROR: "bold red"}
+MARK = {"passed": "[green]✓[/]", "failed": "[red]✗[/]", "error": "[bold red]![/]", "skipped": "[dim]-[/]"}
+
+console = Console(highlight=False)
+
+
+def unfinished_functions(module: Path) -> list[str]:
+    """Public functions of a kata module that still raise NotImplementedError."""
+    try:
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError):
+        return []
+    return [
+        node.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef)
+        and (not node.name.startswith("_") or node.name == "__init__")
+        and any(isinstance(inner, ast.Raise) and "NotImplementedError" in ast.unparse(inner)
+                for inner in ast.walk(node))
+    ]
+
+
+def show_result(kata: Kata, result: KataResult, impl_dir: Path, verbose: bool = False) -> None:
+    console.print(f"[bold]{kata.name}[/] — {kata.title}  [dim]({kata.heading})[/]")
+    if result.message:
+        console.print(f"[bold red]its tests could not be collected:[/]\n{escape(result.message)}")
+    shown = 0
+    for test in result.tests:
+        todo = test.not_implemented and test.outcome != "passed"
+        mark = "[yellow]…[/]" if todo else MARK.get(test.outcome, "?")
+        console.print(f"  {mark} {escape(test.name)}")
+        if test.outcome in ("failed", "error") and not todo and (verbose or shown < 3):
+            text = test.detail if verbose else test.message
+            console.print("      " + escape(text).replace("\n", "\n      "), style="red")
+            shown += 1
+    waiting = unfinished_functions(impl_dir / f"{kata.name}.py")
+    if waiting:
+        console.print(f"  [yellow]still to write in {impl_dir.name}/{kata.name}.py:[/] {', '.join(waiting)}")
+    console.print(f"  [{STYLE[result.status]}]{result.status}[/]: "
+                  f"{result.passed} of {len(result.tests)} tests pass")
+
+
+def cmd_list(args, root, katas, impl_dir) -> int:
+    results = results_for(root, impl_dir, katas, fresh=args.fresh)
+    table = Table(title=f"tf-katas — {impl_dir}", title_justify="left")
+    for column in ("#", "kata", "title", "status", "tests", "points"):
+        table.add_column(column, justify="right" if column in ("#", "tests", "points") else "left")
+    for number, kata in enumerate(katas, start=1):
+        r = results[kata.name]
+        table.add_row(str(number), kata.name, kata.title, f"[{STYLE[r.status]}]{r.status}[/]",
+                      f"{r.passed}/{len(r.tests)}", str(kata.points))
+    console.print(table)
+    done = [k for k in katas if results[k.name].status == PASSING]
+    points = sum(k.points for k in done)
+    console.print(f"progress: {len(done)} of {len(katas)} katas passing, "
+                  f"{points} of {sum(k.points for k in katas)} points")
+    return 0
+
+
+def cmd_next(args, root, katas, impl_dir) -> int:
+    for kata in katas:  # one at a time, so a learner at kata 1 does not wait for kata 30
+        result = results_for(root, impl_dir, [kata], workers=0)[kata.name]
+        if result.status != PASSING:
+            break
+    else:
+        console.print("[green]Every kata passes. Well done![/] Try `pytest -m gpu` to benchmark your code.")
+        return 0
+    number = katas.index(kata) + 1
+    console.print(f"[bold]Next: kata {number} of {len(katas)}, {kata.name}[/] — {kata.title}")
+    console.print(f"  notes: {kata.heading}")
+    waiting = unfinished_functions(impl_dir / f"{kata.name}.py")
+    console.print(f"  open {impl_dir.name}/{kata.name}.py"
+                  + (f" and write: {', '.join(waiting)}" if waiting else ""))
+    failure = result.first_failure
+    if result.message:
+        console.print(f"  its tests could not be collected:\n{escape(result.message)}", style="red")
+    elif failure is not None:
+        console.print(f"  first failing test: {escape(failure.name)}")
+        console.print("    " + escape(failure.message).replace("\n", "\n    "), style="red")
+    console.print(f"  then `kata check {kata.name}` (or `kata watch` to re-run on every save); "
+                  f"stuck? `kata hint {kata.name}`")
+    return 1
+
+
+def cmd_check(args, root, katas, impl_dir) -> int:
+    kata = kata_named(katas, args.name)
+    result = results_for(root, impl_dir, [kata], fresh=True, workers=0)[kata.name]
+    show_result(kata, result, impl_dir, verbose=args.verbose)
+    return 0 if result.status == PASSING else 1
+
+
+def cmd_hint(args, root, katas, impl_dir) -> int:
+    kata = kata_named(katas, args.name)
+    if args.all:
+        for number, hint in enumerate(kata.hints, start=1):
+            console.print(f"hint {number}/{len(kata.hints)}: {escape(hint)}")
+        return 0
+    number, hint = HintLog(root).next_hint(kata)
+    console.print(f"hint {number}/{len(kata.hints)} for {kata.name}: {escape(hint)}")
+    if number == len(kata.hints):
+        console.print(f"[dim]that is the last hint; the docstrings in {impl_dir.name}/{kata.name}.py are the spec[/]")
+    return 0
+
+
+def cmd_watch(args, root, katas, impl_dir) -> int:
+    from tf_katas.watch import watch
+
+    return watch(root, katas, impl_dir, args.name, show_result, console)
+
+
+def cmd_verify(args, root, katas, impl_dir) -> int:
+    from tf_katas.verify import verify
+
+    checks, breaches = verify(root, katas, workers=args.workers,
+                              progress=lambda text: console.print(f"[dim]{text}[/]"))
+    for breach in breaches:
+        console.print(f"[red]✗[/] {escape(breach)}")
+    # One plain line a CI log reader can count: checks that held, breaches found.
+    print(f"verify: {checks} passed, {len(breaches)} failed")
+    return 1 if breaches else 0
+
+
+def cmd_sync(args, root, katas, impl_dir) -> int:
+    from tf_katas.readme import write_table
+    from tf_katas.stubs import write_stubs
+
+    for path in write_stubs(root / "solutions", root / "katas", args.names or None):
+        console.print(f"wrote {path.relative_to(root)}")
+    write_table(root, katas)
+    console.print("wrote the kata table in README.md")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kata", description=__doc__)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--impl", default="katas", metavar="PATH",
+                        help="folder of kata modules: katas (default), solutions, or a submission")
+    verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+    p = verbs.add_parser("list", parents=[common], help="every kata with its status, and progress")
+    p.add_argument("--fresh", action="store_true", help="re-run every kata, ignoring cached results")
+    verbs.add_parser("next", parents=[common], help="the first kata not yet passing, and what to do")
+    p = verbs.add_parser("check", parents=[common], help="run one kata's tests")
+    p.add_argument("name")
+    p.add_argument("-v", "--verbose", action="store_true", help="full tracebacks of every failure")
+    p = verbs.add_parser("hint", parents=[common], help="the next hint for a kata")
+    p.add_argument("name")
+    p.add_argument("--all", action="store_true", help="every hint at once")
+    p = verbs.add_parser("watch", parents=[common], help="re-run a kata's tests on every save")
+    p.add_argument("name", nargs="?", help="the kata to watch (default: the next one not passing)")
+    p = verbs.add_parser("verify", parents=[common],
+                         help="maintainers: solutions pass, stubs fail, stubs match solutions")
+    p.add_argument("--workers", type=int, default=None, help="pytest-xdist workers (default: cores)")
+    p = verbs.add_parser("sync", parents=[common],
+                         help="maintainers: regenerate stubs from solutions and the README's kata table")
+    p.add_argument("names", nargs="*", help="only these katas' stubs")
+    return parser
+
+
+COMMANDS = {"list": cmd_list, "next": cmd_next, "check": cmd_check, "hint": cmd_hint,
+            "watch": cmd_watch, "verify": cmd_verify, "sync": cmd_sync}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        root = find_root()
+        katas = load_manifest(root)
+        impl_dir = resolve_impl(args.impl, root)
+        return COMMANDS[args.verb](args, root, katas, impl_dir)
+    except (FileNotFoundError, ManifestError, KeyError) as err:
+        message = err.args[0] if err.args else str(err)
+        console.print(f"[red]kata: {escape(str(message))}[/]")
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""Stubs are generated from the solutions, so the two can never drift apart.
+
+A stub keeps the solution module's docstring, imports, constants, and every public
+function's signature and docstring; its body becomes `raise NotImplementedError`.
+Private helpers (`_name`) are the reference's business and are left out.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+STUB_BODY = 'raise NotImplementedError("{name}: your code here")'
+
+
+def _stub_edits(node: ast.AST, edits: list[tuple[int, int, list[str]]], owner: str = "") -> None:
+    """Collects (first line, last line, replacement) for `node`'s functions, 1-based."""
+    for child in node.body:
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            first = min([child.lineno, *(d.lineno for d in child.decorator_list)])
+            public = not child.name.startswith("_") or (child.name.startswith("__") and child.name.endswith("__"))
+            if not public:
+                edits.append((first, child.end_lineno, []))
+                continue
+            body = child.body
+            has_doc = ast.get_docstring(child, clean=False) is not None
+            # Everything after the docstring goes, comments included: they are the answer.
+            start = body[0].end_lineno + 1 if has_doc else body[0].lineno
+            stub = [" " * body[0].col_offset + STUB_BODY.format(name=owner + child.name)]
+            edits.append((start, max(start - 1, child.end_lineno), stub))
+        elif isinstance(child, ast.ClassDef) and not child.name.startswith("_"):
+            _stub_edits(child, edits, owner=f"{owner}{child.name}.")
+
+
+def stub_source(solution_source: str) -> str:
+    """The stub module for a solution module's source text."""
+    tree = ast.parse(solution_source)
+    lines = solution_source.splitlines()
+    edits: list[tuple[int, int, list[str]]] = []
+    _stub_edits(tree, edits)
+    for first, last, replacement in sorted(edits, reverse=True):
+        lines[first - 1:last] = replacement
+    text = "\n".join(lines).rstrip() + "\n"
+    return re.sub(r"\n{4,}", "\n\n\n", text)
+
+
+def stale_stubs(solutions: Path, katas: Path) -> list[str]:
+    """Names of the kata modules whose stub differs from the one generated from solutions."""
+    stale = []
+    for solution in sorted(solutions.glob("*.py")):
+        if solution.name == "__init__.py":
+            continue
+        stub = katas / solution.name
+        if not stub.is_file() or stub.read_text(encoding="utf-8") != stub_source(solution.read_text(encoding="utf-8")):
+            stale.append(solution.stem)
+    return stale
+
+
+def write_stubs(solutions: Path, katas: Path, names: list[str] | None = None) -> list[Path]:
+    """(Re)writes katas/<name>.py from solutions/<name>.py; all modules when `names` is None."""
+    katas.mkdir(exist_ok=True)
+    written = []
+    for solution in sorted(solutions.glob("*.py")):
+        if solution.name == "__init__.py" or (names is not None and solution.stem not in names):
+            continue
+        target = katas / solution.name
+        target.write_text(stub_source(solution.read_text(encoding="utf-8")), encoding="utf-8")
+        written.append(target)
+    return written

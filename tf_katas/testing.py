@@ -1,0 +1,140 @@
+"""Assertions the kata tests share: each failure says what was expected, and why.
+
+Outputs are checked as what they claim to be: converted with `np.asarray`, shape and dtype
+checked explicitly, values required finite. An object that merely compares equal to
+anything, or a scalar that would broadcast against the expected array, does not pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+DTYPE_KINDS = {
+    "float": np.floating,
+    "integer": np.integer,
+    "signed": np.signedinteger,
+    "bool": np.bool_,
+    "complex": np.complexfloating,
+}
+
+
+def to_numpy(value: Any, *, what: str = "result") -> np.ndarray:
+    """`value` (a tensor, Variable, array, list or Python number) as a NumPy array."""
+    try:
+        array = np.asarray(value)
+    except Exception as err:  # noqa: BLE001 - whatever the object raised, it is no array
+        raise AssertionError(
+            f"{what}: expected an array or tensor, got {type(value).__name__} ({err})"
+        ) from None
+    if array.dtype == object or array.dtype.kind in "OSUV":
+        raise AssertionError(
+            f"{what}: expected a numeric array or tensor, got {type(value).__name__}: {value!r:.200}"
+        )
+    return array
+
+
+def assert_shape(actual: Any, shape: Iterable[int], *, what: str = "result") -> np.ndarray:
+    array = to_numpy(actual, what=what)
+    shape = tuple(int(d) for d in shape)
+    if array.shape != shape:
+        raise AssertionError(f"{what}: expected shape {shape}, got {array.shape}")
+    return array
+
+
+def assert_dtype(actual: Any, dtype: Any, *, what: str = "result") -> np.ndarray:
+    """`dtype` is a concrete dtype (np.float32, "uint8", tf.int64) or a kind: "float",
+    "integer", "signed", "bool", "complex"."""
+    array = to_numpy(actual, what=what)
+    if isinstance(dtype, str) and dtype in DTYPE_KINDS:
+        if not np.issubdtype(array.dtype, DTYPE_KINDS[dtype]):
+            raise AssertionError(f"{what}: expected a {dtype} dtype, got {array.dtype}")
+        return array
+    expected = np.dtype(getattr(dtype, "as_numpy_dtype", dtype))
+    if array.dtype != expected:
+        raise AssertionError(f"{what}: expected dtype {expected}, got {array.dtype}")
+    return array
+
+
+def assert_array(
+    actual: Any,
+    expected: Any,
+    *,
+    what: str = "result",
+    dtype: Any = None,
+    rtol: float = 1e-5,
+    atol: float = 1e-6,
+    exact: bool | None = None,
+) -> np.ndarray:
+    """`actual` has `expected`'s shape, the given dtype (if any) and its values.
+
+    Floats are compared with `rtol`/`atol` (defaults suit float32); integers and booleans,
+    or anything with `exact=True`, must be equal. Returns `actual` as a NumPy array.
+    """
+    expected = np.asarray(expected)
+    array = assert_shape(actual, expected.shape, what=what)
+    if dtype is not None:
+        assert_dtype(array, dtype, what=what)
+    if exact is None:
+        exact = not (np.issubdtype(array.dtype, np.inexact) or np.issubdtype(expected.dtype, np.inexact))
+    if np.issubdtype(array.dtype, np.inexact):
+        bad = ~np.isfinite(array) & np.isfinite(expected)
+        if bad.any():
+            index = tuple(int(i) for i in np.argwhere(bad)[0])
+            raise AssertionError(
+                f"{what}: {int(bad.sum())} value(s) are NaN or inf, first at index {index} "
+                f"(expected {expected[index]!r})"
+            )
+    if exact:
+        wrong = array != expected
+    else:
+        wrong = ~np.isclose(array.astype(np.float64) if array.dtype.kind in "biu" else array,
+                            expected, rtol=rtol, atol=atol, equal_nan=True)
+    wrong = np.asarray(wrong)
+    if wrong.any():
+        raise AssertionError(_describe_mismatch(array, expected, wrong, what, exact, rtol, atol))
+    return array
+
+
+def _describe_mismatch(array, expected, wrong, what, exact, rtol, atol) -> str:
+    count, total = int(wrong.sum()), wrong.size
+    lines = [f"{what}: {count} of {total} value(s) differ from the expected"
+             + ("" if exact else f" (rtol={rtol:g}, atol={atol:g})")]
+    for index in np.argwhere(wrong)[:5]:
+        index = tuple(int(i) for i in index)
+        lines.append(f"  at {index}: expected {expected[index]!r}, got {array[index]!r}")
+    if array.ndim and total <= 64:
+        lines.append(f"  expected:\n{np.array2string(expected, precision=5)}")
+        lines.append(f"  got:\n{np.array2string(array, precision=5)}")
+    return "\n".join(lines)
+
+
+def assert_scalar(actual: Any, expected: float, *, what: str = "result", rtol: float = 1e-5,
+                  atol: float = 1e-6) -> float:
+    """A single number (Python number, 0-d array or 0-d tensor) close to `expected`."""
+    array = to_numpy(actual, what=what)
+    if array.shape != ():
+        raise AssertionError(f"{what}: expected a single number (shape ()), got shape {array.shape}")
+    return float(assert_array(array, expected, what=what, rtol=rtol, atol=atol, exact=False))
+
+
+def op_types(fn: Callable, *args: Any, **kwargs: Any) -> set[str]:
+    """The TensorFlow op types in the graph `tf.function` traces from `fn(*args)`.
+
+    Katas that ask for something by hand use it to reject the built-in op that would
+    do the work (a hand-written conv2d must contain no `Conv2D`).
+    """
+    import tensorflow as tf
+
+    graph = tf.function(fn).get_concrete_function(*args, **kwargs).graph
+    return {op.type for op in graph.get_operations()}
+
+
+def assert_no_ops(fn: Callable, args: tuple, forbidden: dict[str, str], *, what: str) -> None:
+    """`fn(*args)` uses none of the op types in `forbidden` (op type -> what to use instead)."""
+    used = op_types(fn, *args) & set(forbidden)
+    if used:
+        advice = "; ".join(f"{op}: {forbidden[op]}" for op in sorted(used))
+        raise AssertionError(f"{what} must be written by hand, but it uses {sorted(used)} ({advice})")
