@@ -19,6 +19,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
 
+from tf_katas import judge  # noqa: E402
 from tf_katas.loader import KataLoadError, load_kata_module  # noqa: E402
 from tf_katas.project import resolve_impl  # noqa: E402
 
@@ -48,6 +49,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="PATH",
         help="folder of kata modules under test: katas (default), solutions, or a submission",
     )
+    judge.add_options(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -57,6 +59,9 @@ def pytest_configure(config: pytest.Config) -> None:
         config.impl_dir = resolve_impl(config.getoption("--impl"), Path(config.rootpath))
     except FileNotFoundError as err:
         raise pytest.UsageError(str(err)) from None
+    config.judge = judge.Judge(config) if config.getoption("--sandbox") else None
+    if config.judge:
+        config.pluginmanager.register(config.judge, "kata-judge")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -109,22 +114,33 @@ def impl_dir(pytestconfig: pytest.Config) -> Path:
     return pytestconfig.impl_dir
 
 
-@pytest.fixture(scope="session")
-def load_kata(impl_dir: Path):
-    """Loads `<impl>/<name>.py`; a missing or broken module fails the test that asked."""
-    loaded = {}
+@pytest.fixture(scope="module")
+def load_kata(pytestconfig: pytest.Config, impl_dir: Path):
+    """Loads `<impl>/<name>.py`; a missing or broken module fails the test that asked.
+
+    In grading mode (`--sandbox`) the module runs in its own limited process instead, and
+    the tests get a proxy of it (tf_katas.remote).
+    """
+    loaded, sandboxes = {}, []
 
     def load(name: str):
         if name not in loaded:
             try:
-                loaded[name] = load_kata_module(impl_dir, name)
-            except KataLoadError as err:
+                if pytestconfig.judge:
+                    loaded[name] = judge.open_kata(pytestconfig.judge, impl_dir, name, sandboxes)
+                else:
+                    loaded[name] = load_kata_module(impl_dir, name)
+            except (KataLoadError, pytest.fail.Exception, judge.SandboxFailure) as err:
                 loaded[name] = err
         if isinstance(loaded[name], KataLoadError):
             pytest.fail(str(loaded[name]), pytrace=False)
+        if isinstance(loaded[name], BaseException):
+            raise loaded[name]
         return loaded[name]
 
-    return load
+    yield load
+    for sandbox in sandboxes:
+        sandbox.close()
 
 
 @pytest.fixture(scope="module")

@@ -15,12 +15,14 @@ from rich.table import Table
 from tf_katas.hints import HintLog
 from tf_katas.manifest import Kata, ManifestError, kata_named, load_manifest
 from tf_katas.project import find_root, resolve_impl
+from tf_katas.remote import Limits
 from tf_katas.runner import ERROR, FAILING, PASSING, TODO, KataResult, results_for
 
 STYLE = {PASSING: "green", FAILING: "red", TODO: "yellow", ERROR: "bold red"}
 MARK = {"passed": "[green]✓[/]", "failed": "[red]✗[/]", "error": "[bold red]![/]", "skipped": "[dim]-[/]"}
 
 console = Console(highlight=False)
+LIMITS = Limits()
 
 
 def unfinished_functions(module: Path) -> list[str]:
@@ -150,6 +152,32 @@ def cmd_sync(args, root, katas, impl_dir) -> int:
     return 0
 
 
+def cmd_grade(args, root, katas, impl_dir) -> int:
+    from tf_katas.grade import grade_path, is_submission
+    from tf_katas.reports import write_class_reports, write_reports
+
+    path = Path(args.path).resolve()
+    if not path.is_dir():
+        raise FileNotFoundError(f"{args.path}: no such folder")
+    limits = Limits(test_seconds=args.test_seconds, kata_seconds=args.kata_seconds,
+                    memory_mb=args.memory_mb)
+    grades = grade_path(root, katas, path, limits, jobs=args.jobs)
+    out = Path(args.out)
+    if is_submission(path, katas):
+        write_reports(grades[0], out)
+    else:
+        for grade in grades:
+            write_reports(grade, out / grade.submission)
+        write_class_reports(grades, out)
+    for grade in grades:
+        console.print(f"{escape(grade.submission)}: {grade.total:g} of {grade.max_points} points "
+                      f"({grade.percent:g} %) in {grade.seconds:.0f} s")
+    console.print(f"reports in {out}")
+    if args.min_score is not None and any(g.percent < args.min_score for g in grades):
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kata", description=__doc__)
     common = argparse.ArgumentParser(add_help=False)
@@ -170,6 +198,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("verify", parents=[common],
                          help="maintainers: solutions pass, stubs fail, stubs match solutions")
     p.add_argument("--workers", type=int, default=None, help="pytest-xdist workers (default: cores)")
+    p = verbs.add_parser("grade", help="course staff: grade a submission folder (or a folder of them)")
+    p.add_argument("path", help="a folder of kata modules shaped like katas/, or a folder of such folders")
+    p.add_argument("--out", default="grading", help="where the reports go (default: grading/)")
+    p.add_argument("--jobs", type=int, default=1, help="submissions graded at once (default 1)")
+    p.add_argument("--min-score", type=float, default=None, metavar="PERCENT",
+                   help="exit 1 when a submission scores below PERCENT of the points")
+    p.add_argument("--test-seconds", type=float, default=LIMITS.test_seconds,
+                   help=f"time limit per test ({LIMITS.test_seconds:g})")
+    p.add_argument("--kata-seconds", type=float, default=LIMITS.kata_seconds,
+                   help=f"time limit per kata ({LIMITS.kata_seconds:g})")
+    p.add_argument("--memory-mb", type=int, default=LIMITS.memory_mb,
+                   help=f"memory limit of each kata's process, TensorFlow included ({LIMITS.memory_mb})")
     p = verbs.add_parser("sync", parents=[common],
                          help="maintainers: regenerate stubs from solutions and the README's kata table")
     p.add_argument("names", nargs="*", help="only these katas' stubs")
@@ -177,7 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = {"list": cmd_list, "next": cmd_next, "check": cmd_check, "hint": cmd_hint,
-            "watch": cmd_watch, "verify": cmd_verify, "sync": cmd_sync}
+            "watch": cmd_watch, "verify": cmd_verify, "sync": cmd_sync, "grade": cmd_grade}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -185,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         root = find_root()
         katas = load_manifest(root)
-        impl_dir = resolve_impl(args.impl, root)
+        impl_dir = resolve_impl(getattr(args, "impl", "katas"), root)
         return COMMANDS[args.verb](args, root, katas, impl_dir)
     except (FileNotFoundError, ManifestError, KeyError) as err:
         message = err.args[0] if err.args else str(err)

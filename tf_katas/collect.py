@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tf_katas.remote import SandboxFailure
+
 MESSAGE_LIMIT = 2000
 DETAIL_LIMIT = 6000
 
@@ -34,6 +36,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
             f"{excinfo.typename}: {excinfo.value}")
         report.user_properties.append(("message", _clip(message, MESSAGE_LIMIT)))
         report.user_properties.append(("not_implemented", excinfo.errisinstance(NotImplementedError)))
+        if excinfo.errisinstance(SandboxFailure):
+            report.user_properties.append(("sandbox", excinfo.value.kind))
 
 
 class ResultsWriter:
@@ -46,7 +50,8 @@ class ResultsWriter:
         props = dict(report.user_properties)
         entry = self.tests.setdefault(report.nodeid, {"nodeid": report.nodeid, "outcome": "passed",
                                                       "message": "", "detail": "",
-                                                      "not_implemented": False, "duration": 0.0})
+                                                      "not_implemented": False, "sandbox": "",
+                                                      "duration": 0.0})
         entry["duration"] += report.duration
         if report.skipped and entry["outcome"] == "passed":
             entry["outcome"] = "skipped"
@@ -56,6 +61,7 @@ class ResultsWriter:
             entry["message"] = props.get("message") or _clip(report.longreprtext, MESSAGE_LIMIT)
             entry["detail"] = _clip(report.longreprtext, DETAIL_LIMIT)
             entry["not_implemented"] = bool(props.get("not_implemented"))
+            entry["sandbox"] = str(props.get("sandbox", ""))
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:

@@ -24,6 +24,7 @@ class Outcome:
     message: str = ""
     detail: str = ""
     not_implemented: bool = False
+    sandbox: str = ""  # grading: "crashed", "timeout" or "memory" when the kata's process was stopped
     duration: float = 0.0
 
     @property

@@ -138,3 +138,22 @@ def assert_no_ops(fn: Callable, args: tuple, forbidden: dict[str, str], *, what:
     if used:
         advice = "; ".join(f"{op}: {forbidden[op]}" for op in sorted(used))
         raise AssertionError(f"{what} must be written by hand, but it uses {sorted(used)} ({advice})")
+
+
+def numerical_gradient(f: Callable[[np.ndarray], float], x: Any, eps: float = 1e-6) -> np.ndarray:
+    """Central finite differences of the scalar function `f` at `x`, in float64.
+
+    An oracle independent of TensorFlow's autodiff: `(f(x + eps e_i) - f(x - eps e_i)) / 2eps`
+    for each element i. `f` receives a float64 array of `x`'s shape.
+    """
+    x = np.array(x, dtype=np.float64)
+    grad = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        original = x[index]
+        x[index] = original + eps
+        upper = float(f(x))
+        x[index] = original - eps
+        lower = float(f(x))
+        x[index] = original
+        grad[index] = (upper - lower) / (2 * eps)
+    return grad

@@ -1,0 +1,71 @@
+"""Grading mode of the test suite (`pytest --sandbox`): what the judge process adds.
+
+The `kata` fixture then hands the tests a proxy of the kata module, which runs in a
+sandbox process (tf_katas.remote); this plugin gives each test its time limit, opens the
+test's temporary files to the sandbox's unprivileged user, and closes every sandbox.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from tf_katas.remote import Limits, Sandbox, SandboxFailure, SubmissionError, TestClock
+
+
+def add_options(parser: pytest.Parser) -> None:
+    group = parser.getgroup("grading", "grading mode (used by `kata grade`)")
+    group.addoption("--sandbox", action="store_true",
+                    help="run each kata module in its own limited process; tests see proxies")
+    defaults = Limits()
+    group.addoption("--test-seconds", type=float, default=defaults.test_seconds)
+    group.addoption("--kata-seconds", type=float, default=defaults.kata_seconds)
+    group.addoption("--memory-mb", type=int, default=defaults.memory_mb)
+
+
+class Judge:
+    def __init__(self, config: pytest.Config) -> None:
+        self.limits = Limits(test_seconds=config.getoption("--test-seconds"),
+                             kata_seconds=config.getoption("--kata-seconds"),
+                             memory_mb=config.getoption("--memory-mb"))
+        self.clock = TestClock()
+
+    def open(self, impl_dir: Path, name: str) -> Sandbox:
+        return Sandbox(impl_dir, name, self.limits, self.clock)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item):
+        # Files a test prepares in tmp_path must be readable, and the folder writable, by
+        # the sandbox's user (nobody, when grading as root).
+        if "tmp_path" in getattr(item, "funcargs", {}):
+            _open_to_all(Path(item.funcargs["tmp_path"]), item.config)
+        self.clock.test_deadline = time.monotonic() + self.limits.test_seconds
+        try:
+            yield
+        finally:
+            self.clock.test_deadline = float("inf")
+
+
+def _open_to_all(path: Path, config: pytest.Config) -> None:
+    base = Path(config._tmp_path_factory.getbasetemp())
+    for folder in (path, *path.parents):
+        os.chmod(folder, 0o777 if folder == path else 0o711)
+        if folder == base:
+            break
+    for child in path.rglob("*"):
+        os.chmod(child, 0o777 if child.is_dir() else 0o666)
+
+
+def open_kata(judge: Judge, impl_dir: Path, name: str, opened: list[Sandbox]):
+    """The kata module's proxy, or a test failure that says why there is none."""
+    sandbox = judge.open(impl_dir, name)
+    opened.append(sandbox)
+    try:
+        return sandbox.start()
+    except SandboxFailure:
+        raise
+    except SubmissionError as err:
+        pytest.fail(str(err).split("\n", 1)[0], pytrace=False)
