@@ -52,6 +52,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     judge.add_options(parser)
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     for name, description in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {description}")
@@ -62,6 +63,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.judge = judge.Judge(config) if config.getoption("--sandbox") else None
     if config.judge:
         config.pluginmanager.register(config.judge, "kata-judge")
+        judge.shareable_basetemp(config)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -19,7 +19,12 @@ from tf_katas.remote import Limits
 from tf_katas.runner import ERROR, FAILING, PASSING, TODO, KataResult, results_for
 
 STYLE = {PASSING: "green", FAILING: "red", TODO: "yellow", ERROR: "bold red"}
-MARK = {"passed": "[green]✓[/]", "failed": "[red]✗[/]", "error": "[bold red]![/]", "skipped": "[dim]-[/]"}
+MARK = {
+    "passed": "[green]✓[/]",
+    "failed": "[red]✗[/]",
+    "error": "[bold red]![/]",
+    "skipped": "[dim]-[/]",
+}
 
 console = Console(highlight=False)
 LIMITS = Limits()
@@ -36,8 +41,10 @@ def unfinished_functions(module: Path) -> list[str]:
         for node in ast.walk(tree)
         if isinstance(node, ast.FunctionDef)
         and (not node.name.startswith("_") or node.name == "__init__")
-        and any(isinstance(inner, ast.Raise) and "NotImplementedError" in ast.unparse(inner)
-                for inner in ast.walk(node))
+        and any(
+            isinstance(inner, ast.Raise) and "NotImplementedError" in ast.unparse(inner)
+            for inner in ast.walk(node)
+        )
     ]
 
 
@@ -56,9 +63,13 @@ def show_result(kata: Kata, result: KataResult, impl_dir: Path, verbose: bool = 
             shown += 1
     waiting = unfinished_functions(impl_dir / f"{kata.name}.py")
     if waiting:
-        console.print(f"  [yellow]still to write in {impl_dir.name}/{kata.name}.py:[/] {', '.join(waiting)}")
-    console.print(f"  [{STYLE[result.status]}]{result.status}[/]: "
-                  f"{result.passed} of {len(result.tests)} tests pass")
+        console.print(
+            f"  [yellow]still to write in {impl_dir.name}/{kata.name}.py:[/] {', '.join(waiting)}"
+        )
+    console.print(
+        f"  [{STYLE[result.status]}]{result.status}[/]: "
+        f"{result.passed} of {len(result.tests)} tests pass"
+    )
 
 
 def cmd_list(args, root, katas, impl_dir) -> int:
@@ -68,13 +79,21 @@ def cmd_list(args, root, katas, impl_dir) -> int:
         table.add_column(column, justify="right" if column in ("#", "tests", "points") else "left")
     for number, kata in enumerate(katas, start=1):
         r = results[kata.name]
-        table.add_row(str(number), kata.name, kata.title, f"[{STYLE[r.status]}]{r.status}[/]",
-                      f"{r.passed}/{len(r.tests)}", str(kata.points))
+        table.add_row(
+            str(number),
+            kata.name,
+            kata.title,
+            f"[{STYLE[r.status]}]{r.status}[/]",
+            f"{r.passed}/{len(r.tests)}",
+            str(kata.points),
+        )
     console.print(table)
     done = [k for k in katas if results[k.name].status == PASSING]
     points = sum(k.points for k in done)
-    console.print(f"progress: {len(done)} of {len(katas)} katas passing, "
-                  f"{points} of {sum(k.points for k in katas)} points")
+    console.print(
+        f"progress: {len(done)} of {len(katas)} katas passing, "
+        f"{points} of {sum(k.points for k in katas)} points"
+    )
     return 0
 
 
@@ -84,22 +103,28 @@ def cmd_next(args, root, katas, impl_dir) -> int:
         if result.status != PASSING:
             break
     else:
-        console.print("[green]Every kata passes. Well done![/] Try `pytest -m gpu` to benchmark your code.")
+        console.print(
+            "[green]Every kata passes. Well done![/] Try `pytest -m gpu` to benchmark your code."
+        )
         return 0
     number = katas.index(kata) + 1
     console.print(f"[bold]Next: kata {number} of {len(katas)}, {kata.name}[/] — {kata.title}")
     console.print(f"  notes: {kata.heading}")
     waiting = unfinished_functions(impl_dir / f"{kata.name}.py")
-    console.print(f"  open {impl_dir.name}/{kata.name}.py"
-                  + (f" and write: {', '.join(waiting)}" if waiting else ""))
+    console.print(
+        f"  open {impl_dir.name}/{kata.name}.py"
+        + (f" and write: {', '.join(waiting)}" if waiting else "")
+    )
     failure = result.first_failure
     if result.message:
         console.print(f"  its tests could not be collected:\n{escape(result.message)}", style="red")
     elif failure is not None:
         console.print(f"  first failing test: {escape(failure.name)}")
         console.print("    " + escape(failure.message).replace("\n", "\n    "), style="red")
-    console.print(f"  then `kata check {kata.name}` (or `kata watch` to re-run on every save); "
-                  f"stuck? `kata hint {kata.name}`")
+    console.print(
+        f"  then `kata check {kata.name}` (or `kata watch` to re-run on every save); "
+        f"stuck? `kata hint {kata.name}`"
+    )
     return 1
 
 
@@ -119,7 +144,10 @@ def cmd_hint(args, root, katas, impl_dir) -> int:
     number, hint = HintLog(root).next_hint(kata)
     console.print(f"hint {number}/{len(kata.hints)} for {kata.name}: {escape(hint)}")
     if number == len(kata.hints):
-        console.print(f"[dim]that is the last hint; the docstrings in {impl_dir.name}/{kata.name}.py are the spec[/]")
+        console.print(
+            f"[dim]that was the last hint; the docstrings in {impl_dir.name}/{kata.name}.py "
+            "are the spec[/]"
+        )
     return 0
 
 
@@ -132,8 +160,9 @@ def cmd_watch(args, root, katas, impl_dir) -> int:
 def cmd_verify(args, root, katas, impl_dir) -> int:
     from tf_katas.verify import verify
 
-    checks, breaches = verify(root, katas, workers=args.workers,
-                              progress=lambda text: console.print(f"[dim]{text}[/]"))
+    checks, breaches = verify(
+        root, katas, workers=args.workers, progress=lambda text: console.print(f"[dim]{text}[/]")
+    )
     for breach in breaches:
         console.print(f"[red]✗[/] {escape(breach)}")
     # One plain line a CI log reader can count: checks that held, breaches found.
@@ -159,8 +188,9 @@ def cmd_grade(args, root, katas, impl_dir) -> int:
     path = Path(args.path).resolve()
     if not path.is_dir():
         raise FileNotFoundError(f"{args.path}: no such folder")
-    limits = Limits(test_seconds=args.test_seconds, kata_seconds=args.kata_seconds,
-                    memory_mb=args.memory_mb)
+    limits = Limits(
+        test_seconds=args.test_seconds, kata_seconds=args.kata_seconds, memory_mb=args.memory_mb
+    )
     grades = grade_path(root, katas, path, limits, jobs=args.jobs)
     out = Path(args.out)
     if is_submission(path, katas):
@@ -170,8 +200,10 @@ def cmd_grade(args, root, katas, impl_dir) -> int:
             write_reports(grade, out / grade.submission)
         write_class_reports(grades, out)
     for grade in grades:
-        console.print(f"{escape(grade.submission)}: {grade.total:g} of {grade.max_points} points "
-                      f"({grade.percent:g} %) in {grade.seconds:.0f} s")
+        console.print(
+            f"{escape(grade.submission)}: {grade.total:g} of {grade.max_points} points "
+            f"({grade.percent:g} %) in {grade.seconds:.0f} s"
+        )
     console.print(f"reports in {out}")
     if args.min_score is not None and any(g.percent < args.min_score for g in grades):
         return 1
@@ -181,12 +213,20 @@ def cmd_grade(args, root, katas, impl_dir) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kata", description=__doc__)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--impl", default="katas", metavar="PATH",
-                        help="folder of kata modules: katas (default), solutions, or a submission")
+    common.add_argument(
+        "--impl",
+        default="katas",
+        metavar="PATH",
+        help="folder of kata modules: katas (default), solutions, or a submission",
+    )
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
     p = verbs.add_parser("list", parents=[common], help="every kata with its status, and progress")
-    p.add_argument("--fresh", action="store_true", help="re-run every kata, ignoring cached results")
-    verbs.add_parser("next", parents=[common], help="the first kata not yet passing, and what to do")
+    p.add_argument(
+        "--fresh", action="store_true", help="re-run every kata, ignoring cached results"
+    )
+    verbs.add_parser(
+        "next", parents=[common], help="the first kata not yet passing, and what to do"
+    )
     p = verbs.add_parser("check", parents=[common], help="run one kata's tests")
     p.add_argument("name")
     p.add_argument("-v", "--verbose", action="store_true", help="full tracebacks of every failure")
@@ -195,29 +235,66 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="every hint at once")
     p = verbs.add_parser("watch", parents=[common], help="re-run a kata's tests on every save")
     p.add_argument("name", nargs="?", help="the kata to watch (default: the next one not passing)")
-    p = verbs.add_parser("verify", parents=[common],
-                         help="maintainers: solutions pass, stubs fail, stubs match solutions")
-    p.add_argument("--workers", type=int, default=None, help="pytest-xdist workers (default: cores)")
-    p = verbs.add_parser("grade", help="course staff: grade a submission folder (or a folder of them)")
-    p.add_argument("path", help="a folder of kata modules shaped like katas/, or a folder of such folders")
+    p = verbs.add_parser(
+        "verify",
+        parents=[common],
+        help="maintainers: solutions pass, stubs fail, stubs match solutions",
+    )
+    p.add_argument(
+        "--workers", type=int, default=None, help="pytest-xdist workers (default: cores)"
+    )
+    p = verbs.add_parser(
+        "grade", help="course staff: grade a submission folder (or a folder of them)"
+    )
+    p.add_argument(
+        "path", help="a folder of kata modules shaped like katas/, or a folder of such folders"
+    )
     p.add_argument("--out", default="grading", help="where the reports go (default: grading/)")
     p.add_argument("--jobs", type=int, default=1, help="submissions graded at once (default 1)")
-    p.add_argument("--min-score", type=float, default=None, metavar="PERCENT",
-                   help="exit 1 when a submission scores below PERCENT of the points")
-    p.add_argument("--test-seconds", type=float, default=LIMITS.test_seconds,
-                   help=f"time limit per test ({LIMITS.test_seconds:g})")
-    p.add_argument("--kata-seconds", type=float, default=LIMITS.kata_seconds,
-                   help=f"time limit per kata ({LIMITS.kata_seconds:g})")
-    p.add_argument("--memory-mb", type=int, default=LIMITS.memory_mb,
-                   help=f"memory limit of each kata's process, TensorFlow included ({LIMITS.memory_mb})")
-    p = verbs.add_parser("sync", parents=[common],
-                         help="maintainers: regenerate stubs from solutions and the README's kata table")
+    p.add_argument(
+        "--min-score",
+        type=float,
+        default=None,
+        metavar="PERCENT",
+        help="exit 1 when a submission scores below PERCENT of the points",
+    )
+    p.add_argument(
+        "--test-seconds",
+        type=float,
+        default=LIMITS.test_seconds,
+        help=f"time limit per test ({LIMITS.test_seconds:g})",
+    )
+    p.add_argument(
+        "--kata-seconds",
+        type=float,
+        default=LIMITS.kata_seconds,
+        help=f"time limit per kata ({LIMITS.kata_seconds:g})",
+    )
+    p.add_argument(
+        "--memory-mb",
+        type=int,
+        default=LIMITS.memory_mb,
+        help=f"memory limit of each kata's process, TensorFlow included ({LIMITS.memory_mb})",
+    )
+    p = verbs.add_parser(
+        "sync",
+        parents=[common],
+        help="maintainers: regenerate stubs from solutions and the README's kata table",
+    )
     p.add_argument("names", nargs="*", help="only these katas' stubs")
     return parser
 
 
-COMMANDS = {"list": cmd_list, "next": cmd_next, "check": cmd_check, "hint": cmd_hint,
-            "watch": cmd_watch, "verify": cmd_verify, "sync": cmd_sync, "grade": cmd_grade}
+COMMANDS = {
+    "list": cmd_list,
+    "next": cmd_next,
+    "check": cmd_check,
+    "hint": cmd_hint,
+    "watch": cmd_watch,
+    "verify": cmd_verify,
+    "sync": cmd_sync,
+    "grade": cmd_grade,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,7 +23,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit] + f"\n... ({len(text) - limit} more characters)"
+    return (
+        text
+        if len(text) <= limit
+        else text[:limit] + f"\n... ({len(text) - limit} more characters)"
+    )
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -32,10 +36,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = outcome.get_result()
     if call.excinfo is not None and report.failed:
         excinfo = call.excinfo
-        message = str(excinfo.value) if excinfo.typename in ("Failed", "AssertionError") else (
-            f"{excinfo.typename}: {excinfo.value}")
+        message = (
+            str(excinfo.value)
+            if excinfo.typename in ("Failed", "AssertionError")
+            else (f"{excinfo.typename}: {excinfo.value}")
+        )
         report.user_properties.append(("message", _clip(message, MESSAGE_LIMIT)))
-        report.user_properties.append(("not_implemented", excinfo.errisinstance(NotImplementedError)))
+        report.user_properties.append(
+            ("not_implemented", excinfo.errisinstance(NotImplementedError))
+        )
         if excinfo.errisinstance(SandboxFailure):
             report.user_properties.append(("sandbox", excinfo.value.kind))
 
@@ -48,10 +57,18 @@ class ResultsWriter:
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         props = dict(report.user_properties)
-        entry = self.tests.setdefault(report.nodeid, {"nodeid": report.nodeid, "outcome": "passed",
-                                                      "message": "", "detail": "",
-                                                      "not_implemented": False, "sandbox": "",
-                                                      "duration": 0.0})
+        entry = self.tests.setdefault(
+            report.nodeid,
+            {
+                "nodeid": report.nodeid,
+                "outcome": "passed",
+                "message": "",
+                "detail": "",
+                "not_implemented": False,
+                "sandbox": "",
+                "duration": 0.0,
+            },
+        )
         entry["duration"] += report.duration
         if report.skipped and entry["outcome"] == "passed":
             entry["outcome"] = "skipped"
@@ -65,8 +82,9 @@ class ResultsWriter:
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
-            self.collect_errors.append({"nodeid": report.nodeid,
-                                        "message": _clip(report.longreprtext, DETAIL_LIMIT)})
+            self.collect_errors.append(
+                {"nodeid": report.nodeid, "message": _clip(report.longreprtext, DETAIL_LIMIT)}
+            )
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         data = {"tests": list(self.tests.values()), "collect_errors": self.collect_errors}

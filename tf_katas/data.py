@@ -32,11 +32,13 @@ def _digits(size: int) -> Split:
     bunch = sklearn_digits()
     images = np.round(bunch.images * (255 / 16)).astype(np.uint8)  # 0..16 -> 0..255
     if size != 8:
-        images = np.stack([cv2.resize(image, (size, size), interpolation=cv2.INTER_LINEAR)
-                           for image in images])
+        images = np.stack(
+            [cv2.resize(image, (size, size), interpolation=cv2.INTER_LINEAR) for image in images]
+        )
     labels = bunch.target.astype(np.uint8)
     x_train, x_test, y_train, y_test = train_test_split(
-        images, labels, test_size=TEST_FRACTION, random_state=SPLIT_SEED, stratify=labels)
+        images, labels, test_size=TEST_FRACTION, random_state=SPLIT_SEED, stratify=labels
+    )
     for array in (x_train, x_test, y_train, y_test):
         array.setflags(write=False)  # shared by every caller: nobody may change it
     return (x_train, y_train), (x_test, y_test)
@@ -69,6 +71,9 @@ def load_mnist(path: str | os.PathLike | None = None) -> Split:
                 return (data["x_train"], data["y_train"]), (data["x_test"], data["y_test"])
     if path is not None:
         raise FileNotFoundError(f"{path}: no such MNIST file")
-    warnings.warn("no local mnist.npz: using scikit-learn's digits resized to 28x28 "
-                  "(1347 train / 450 test images) instead", stacklevel=2)
+    warnings.warn(
+        "no local mnist.npz: using scikit-learn's digits resized to 28x28 "
+        "(1347 train / 450 test images) instead",
+        stacklevel=2,
+    )
     return load_digits(28)

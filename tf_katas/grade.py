@@ -77,9 +77,15 @@ def supervised(timeout: float):
 
     def run(command: list[str], cwd: Path) -> tuple[int, str]:
         with tempfile.TemporaryFile() as output:
-            judge = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, start_new_session=True,
-                                     env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
+            judge = subprocess.Popen(
+                command,
+                cwd=cwd,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+                env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
+            )
             with _judges_lock:
                 _judges.add(judge.pid)
             deadline = time.monotonic() + timeout
@@ -105,15 +111,28 @@ def score(kata: Kata, result: KataResult | None, problem: str | None) -> KataGra
     if problem or result is None:
         grade.message = problem or "not graded"
         return grade
-    grade.tests = [TestGrade(t.name, "timeout" if t.sandbox == "timeout" else t.outcome,
-                             clip(t.message), round(t.duration, 3)) for t in result.tests]
+    grade.tests = [
+        TestGrade(
+            t.name,
+            "timeout" if t.sandbox == "timeout" else t.outcome,
+            clip(t.message),
+            round(t.duration, 3),
+        )
+        for t in result.tests
+    ]
     stopped = {t.sandbox for t in result.tests if t.sandbox}
     if "timeout" in stopped:
-        grade.status, grade.message = "timeout", "the kata's process was stopped: time limit exceeded"
+        grade.status, grade.message = (
+            "timeout",
+            "the kata's process was stopped: time limit exceeded",
+        )
     elif stopped:
         grade.status = "error"
-        grade.message = ("memory limit exceeded" if "memory" in stopped
-                         else "the kata's process crashed or exited")
+        grade.message = (
+            "memory limit exceeded"
+            if "memory" in stopped
+            else "the kata's process crashed or exited"
+        )
     else:
         grade.status = GRADER_STATUS[kata_status(result.tests) if not result.message else ERROR]
         grade.message = clip(result.message)
@@ -126,45 +145,72 @@ def score(kata: Kata, result: KataResult | None, problem: str | None) -> KataGra
     return grade
 
 
-def grade_submission(root: Path, katas: list[Kata], submission: Path, limits: Limits,
-                     workers: int = 0) -> SubmissionGrade:
+def grade_submission(
+    root: Path, katas: list[Kata], submission: Path, limits: Limits, workers: int = 0
+) -> SubmissionGrade:
     started = time.monotonic()
     staging = Path(tempfile.mkdtemp(prefix="kata-grade-"))
     os.chmod(staging, 0o755)  # the sandbox's user must reach the modules and the tests' files
     try:
         problems = stage(submission, katas, staging / "submission")
         to_run = [k for k in katas if k.name not in problems]
-        extra = ("--sandbox", f"--test-seconds={limits.test_seconds}",
-                 f"--kata-seconds={limits.kata_seconds}", f"--memory-mb={limits.memory_mb}",
-                 f"--basetemp={staging / 'tmp'}")
+        extra = (
+            "--sandbox",
+            f"--test-seconds={limits.test_seconds}",
+            f"--kata-seconds={limits.kata_seconds}",
+            f"--memory-mb={limits.memory_mb}",
+            f"--basetemp={staging / 'tmp'}",
+        )
         budget = limits.kata_seconds * max(1, len(to_run)) + 120
         results: dict[str, KataResult] = {}
         if to_run:
             try:
-                results = run_katas(root, staging / "submission", to_run, workers=workers, extra=extra,
-                                    runner=supervised(budget))
+                results = run_katas(
+                    root,
+                    staging / "submission",
+                    to_run,
+                    workers=workers,
+                    extra=extra,
+                    runner=supervised(budget),
+                )
             except RuntimeError:
-                # The judge died (killed from outside?): grade kata by kata so one loses only itself.
+                # The judge died (killed from outside?): grade kata by kata; one loses only itself
                 for kata in to_run:
                     try:
-                        results.update(run_katas(root, staging / "submission", [kata], workers=0,
-                                                 extra=extra, runner=supervised(limits.kata_seconds + 120)))
+                        results.update(
+                            run_katas(
+                                root,
+                                staging / "submission",
+                                [kata],
+                                workers=0,
+                                extra=extra,
+                                runner=supervised(limits.kata_seconds + 120),
+                            )
+                        )
                     except RuntimeError as err:
                         problems[kata.name] = f"grading stopped: {clip(str(err), 500)}"
         grades = [score(k, results.get(k.name), problems.get(k.name)) for k in katas]
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return SubmissionGrade(submission.name, grades, time.monotonic() - started,
-                           {"test_seconds": limits.test_seconds, "kata_seconds": limits.kata_seconds,
-                            "memory_mb": limits.memory_mb})
+    return SubmissionGrade(
+        submission.name,
+        grades,
+        time.monotonic() - started,
+        {
+            "test_seconds": limits.test_seconds,
+            "kata_seconds": limits.kata_seconds,
+            "memory_mb": limits.memory_mb,
+        },
+    )
 
 
 def is_submission(folder: Path, katas: list[Kata]) -> bool:
     return any((folder / f"{k.name}.py").exists() for k in katas)
 
 
-def grade_path(root: Path, katas: list[Kata], path: Path, limits: Limits, jobs: int,
-               workers: int = 0) -> list[SubmissionGrade]:
+def grade_path(
+    root: Path, katas: list[Kata], path: Path, limits: Limits, jobs: int, workers: int = 0
+) -> list[SubmissionGrade]:
     """One submission, or a folder of them (one sub-folder each) graded `jobs` at a time."""
     procs.become_subreaper()
     with solutions_hidden(root):

@@ -8,6 +8,7 @@ test's temporary files to the sandbox's unprivileged user, and closes every sand
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -18,8 +19,11 @@ from tf_katas.remote import Limits, Sandbox, SandboxFailure, SubmissionError, Te
 
 def add_options(parser: pytest.Parser) -> None:
     group = parser.getgroup("grading", "grading mode (used by `kata grade`)")
-    group.addoption("--sandbox", action="store_true",
-                    help="run each kata module in its own limited process; tests see proxies")
+    group.addoption(
+        "--sandbox",
+        action="store_true",
+        help="run each kata module in its own limited process; tests see proxies",
+    )
     defaults = Limits()
     group.addoption("--test-seconds", type=float, default=defaults.test_seconds)
     group.addoption("--kata-seconds", type=float, default=defaults.kata_seconds)
@@ -28,9 +32,11 @@ def add_options(parser: pytest.Parser) -> None:
 
 class Judge:
     def __init__(self, config: pytest.Config) -> None:
-        self.limits = Limits(test_seconds=config.getoption("--test-seconds"),
-                             kata_seconds=config.getoption("--kata-seconds"),
-                             memory_mb=config.getoption("--memory-mb"))
+        self.limits = Limits(
+            test_seconds=config.getoption("--test-seconds"),
+            kata_seconds=config.getoption("--kata-seconds"),
+            memory_mb=config.getoption("--memory-mb"),
+        )
         self.clock = TestClock()
 
     def open(self, impl_dir: Path, name: str) -> Sandbox:
@@ -47,6 +53,15 @@ class Judge:
             yield
         finally:
             self.clock.test_deadline = float("inf")
+
+
+def shareable_basetemp(config: pytest.Config) -> None:
+    """pytest's default temporary folder sits in a private one; the sandbox's user must be
+    able to reach the tests' files, so grading mode puts them in a folder of its own."""
+    if config.option.basetemp is None:
+        folder = Path(tempfile.mkdtemp(prefix="kata-judge-"))
+        os.chmod(folder, 0o711)
+        config.option.basetemp = str(folder / "tmp")
 
 
 def _open_to_all(path: Path, config: pytest.Config) -> None:

@@ -6,9 +6,10 @@ keeps a second list.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+import tomllib
 
 from tf_katas.project import MANIFEST_NAME
 
@@ -57,7 +58,9 @@ def load_manifest(root: Path) -> list[Kata]:
         if not isinstance(entry["points"], int) or entry["points"] <= 0:
             raise ManifestError(f"{where}: points must be a positive integer")
         seen.add(entry["name"])
-        katas.append(Kata(**{**entry, "hints": tuple(entry["hints"]), "tags": tuple(entry.get("tags", ()))}))
+        katas.append(
+            Kata(**{**entry, "hints": tuple(entry["hints"]), "tags": tuple(entry.get("tags", ()))})
+        )
     if not katas:
         raise ManifestError(f"{path}: lists no kata")
     return katas
@@ -77,5 +80,7 @@ def kata_table(katas: list[Kata]) -> str:
     rows = ["| # | kata | title | notes (中文) | points |", "|---|---|---|---|---|"]
     for number, kata in enumerate(katas, start=1):
         tags = f" ({', '.join(kata.tags)})" if kata.tags else ""
-        rows.append(f"| {number} | `{kata.name}` | {kata.title}{tags} | {kata.heading} | {kata.points} |")
+        rows.append(
+            f"| {number} | `{kata.name}` | {kata.title}{tags} | {kata.heading} | {kata.points} |"
+        )
     return "\n".join(rows)

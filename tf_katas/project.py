@@ -34,4 +34,6 @@ def resolve_impl(impl: str | os.PathLike, root: Path) -> Path:
     for candidate in candidates:
         if candidate.is_dir():
             return candidate.resolve()
-    raise FileNotFoundError(f"--impl {impl}: no such folder (looked in {', '.join(map(str, candidates))})")
+    raise FileNotFoundError(
+        f"--impl {impl}: no such folder (looked in {', '.join(map(str, candidates))})"
+    )

@@ -14,10 +14,10 @@ from __future__ import annotations
 import builtins
 import json
 import os
-import shutil
 import pwd
 import select
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -26,18 +26,42 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from tf_katas import procs
 from tf_katas.wire import Codec, WireError, receive, send
 
 LOG_TAIL = 2000
 # Exceptions raised in the sandbox are raised again here as the first of their classes
 # that the tests could expect: built-in ones, and TensorFlow's errors.
-BUILTIN_ERRORS = {name: getattr(builtins, name) for name in (
-    "ValueError", "TypeError", "IndexError", "KeyError", "LookupError", "FileNotFoundError",
-    "FileExistsError", "IsADirectoryError", "NotADirectoryError", "PermissionError", "OSError",
-    "NotImplementedError", "ZeroDivisionError", "ArithmeticError", "OverflowError",
-    "RuntimeError", "AttributeError", "StopIteration", "MemoryError", "RecursionError",
-    "AssertionError", "UnicodeError", "EOFError")}
+BUILTIN_ERRORS = {
+    name: getattr(builtins, name)
+    for name in (
+        "ValueError",
+        "TypeError",
+        "IndexError",
+        "KeyError",
+        "LookupError",
+        "FileNotFoundError",
+        "FileExistsError",
+        "IsADirectoryError",
+        "NotADirectoryError",
+        "PermissionError",
+        "OSError",
+        "NotImplementedError",
+        "ZeroDivisionError",
+        "ArithmeticError",
+        "OverflowError",
+        "RuntimeError",
+        "AttributeError",
+        "StopIteration",
+        "MemoryError",
+        "RecursionError",
+        "AssertionError",
+        "UnicodeError",
+        "EOFError",
+    )
+}
 
 
 class SubmissionError(Exception):
@@ -68,14 +92,30 @@ class Limits:
 
 
 def sandbox_user() -> dict | None:
-    """Root drops the submission to `nobody`; anyone else cannot change user."""
-    if os.geteuid() != 0:
+    """The unprivileged user the submission runs as, or None to run it as the grader's user.
+
+    Only root can switch users; it switches to `nobody` when nobody can read what a kata
+    needs (Python's standard library, the installed packages, this project), and when
+    KATA_SANDBOX_USER is not "same".
+    """
+    if os.geteuid() != 0 or os.environ.get("KATA_SANDBOX_USER") == "same":
         return None
     try:
         entry = pwd.getpwnam("nobody")
     except KeyError:
         return None
+    needed = [Path(os.__file__).parent, Path(np.__file__).parent, Path(__file__).parent]
+    if not all(_world_readable(path) for path in needed):
+        return None
     return {"uid": entry.pw_uid, "gid": entry.pw_gid}
+
+
+def _world_readable(path: Path) -> bool:
+    """Others may list `path` and pass through every folder above it."""
+    path = path.resolve()
+    if not path.stat().st_mode & stat.S_IROTH:
+        return False
+    return all(folder.stat().st_mode & stat.S_IXOTH for folder in (path, *path.parents))
 
 
 def raise_remote(info: dict) -> None:
@@ -86,9 +126,13 @@ def raise_remote(info: dict) -> None:
             raise BUILTIN_ERRORS[name](message)
         if module.startswith("tensorflow") and "tensorflow" in sys.modules:
             error = getattr(sys.modules["tensorflow"].errors, name, None)
-            if isinstance(error, type) and issubclass(error, sys.modules["tensorflow"].errors.OpError):
+            if isinstance(error, type) and issubclass(
+                error, sys.modules["tensorflow"].errors.OpError
+            ):
                 raise error(None, None, message)
-    raise SubmissionError(f"{info.get('type', 'Exception')}: {message}\n{info.get('traceback', '')}")
+    raise SubmissionError(
+        f"{info.get('type', 'Exception')}: {message}\n{info.get('traceback', '')}"
+    )
 
 
 class Remote:
@@ -144,8 +188,9 @@ class Remote:
         return _typed(self._ask("index"), int, "index")
 
     def __bool__(self) -> bool:
-        raise TypeError(f"a {self._type} from the submission has no truth value for the tests: "
-                        "return a bool")
+        raise TypeError(
+            f"a {self._type} from the submission has no truth value for the tests: return a bool"
+        )
 
     def __eq__(self, other: object) -> bool:
         return self is other
@@ -161,7 +206,9 @@ class Remote:
 
 def _typed(value: Any, kind: type, what: str) -> Any:
     if type(value) is not kind:
-        raise TypeError(f"{what} of a submission's object gave a {type(value).__name__}, not {kind.__name__}")
+        raise TypeError(
+            f"{what} of a submission's object gave a {type(value).__name__}, not {kind.__name__}"
+        )
     return value
 
 
@@ -170,9 +217,11 @@ class Sandbox:
 
     def __init__(self, impl_dir: Path, name: str, limits: Limits, clock: TestClock) -> None:
         self.impl_dir, self.name, self.limits, self.clock = impl_dir, name, limits, clock
-        self.codec = Codec(lambda handle, type_name: Remote(self, handle, type_name), Remote,
-                           exportable=callable)
-        self.codec.variables_by_copy = True
+        self.codec = Codec(
+            lambda handle, type_name: Remote(self, handle, type_name), Remote, exportable=callable
+        )
+        self.codec.decode_variable = _variable_copy
+        self.codec.track_sent_arrays = True
         self.process: subprocess.Popen | None = None
         self.failure: SandboxFailure | None = None
         self.kata_deadline = time.monotonic() + limits.kata_seconds
@@ -186,18 +235,39 @@ class Sandbox:
             os.chown(self.workdir, user["uid"], user["gid"])
         ours, theirs = socket.socketpair()
         self.sock = ours
-        config = {"fd": theirs.fileno(), "impl": str(self.impl_dir), "name": self.name, "user": user,
-                  "rlimits": {"FSIZE": self.limits.output_mb * 2**20, "CORE": 0,
-                              "NPROC": self.limits.processes}}
+        config = {
+            "fd": theirs.fileno(),
+            "impl": str(self.impl_dir),
+            "name": self.name,
+            "user": user,
+            "rlimits": {
+                "FSIZE": self.limits.output_mb * 2**20,
+                "CORE": 0,
+                "NPROC": self.limits.processes,
+            },
+        }
         self.log = self.workdir / "output.log"
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.workdir),
-               "TMPDIR": str(self.workdir), "TF_CPP_MIN_LOG_LEVEL": "2", "MPLBACKEND": "Agg",
-               "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1", "LANG": "C.UTF-8"}
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(self.workdir),
+            "TMPDIR": str(self.workdir),
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "MPLBACKEND": "Agg",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONUNBUFFERED": "1",
+            "LANG": "C.UTF-8",
+        }
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "tf_katas.sandbox", json.dumps(config)], cwd=self.workdir, env=env,
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                pass_fds=[theirs.fileno()], start_new_session=True)
+                [sys.executable, "-m", "tf_katas.sandbox", json.dumps(config)],
+                cwd=self.workdir,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                pass_fds=[theirs.fileno()],
+                start_new_session=True,
+            )
         theirs.close()
         reply = self._wait_reply()
         if "exc" in reply:
@@ -209,6 +279,7 @@ class Sandbox:
         if self.failure is not None:
             raise type(self.failure)(f"{self.failure} (earlier in this kata)")
         message = {"op": op, "id": handle}
+        self.codec.sent_arrays = []
         for key, value in payload.items():
             message[key] = self.codec.encode(value)
         self._send(message)
@@ -219,6 +290,8 @@ class Sandbox:
             self._answer_callback(reply["callback"])
         for handle_id, value in reply.get("variables", []):
             self.codec.local(handle_id).assign(self.codec.decode(value))
+        for index, value in reply.get("arrays", []):
+            _write_back(self.codec.sent_arrays[int(index)], self.codec.decode(value))
         if "exc" in reply:
             raise_remote(reply["exc"])
         return self.codec.decode(reply["ok"])
@@ -226,8 +299,11 @@ class Sandbox:
     def _answer_callback(self, call: dict) -> None:
         try:
             function = self.codec.local(call["id"])
-            result = {"ok": self.codec.encode(function(*self.codec.decode(call["args"]),
-                                                       **self.codec.decode(call["kwargs"])))}
+            result = {
+                "ok": self.codec.encode(
+                    function(*self.codec.decode(call["args"]), **self.codec.decode(call["kwargs"]))
+                )
+            }
         except Exception as exc:  # noqa: BLE001 - reported to the sandbox, raised there
             result = {"exc": {"type": type(exc).__name__, "message": str(exc)[:2000]}}
         self._send(result)
@@ -256,13 +332,18 @@ class Sandbox:
                     self._fail(SandboxFailure, f"the kata's process died (exit {code}, {err})")
             used = procs.rss_bytes([self.process.pid, *procs.descendants(self.process.pid)])
             if used > self.limits.memory_mb * 2**20:
-                self._fail(SandboxMemoryExceeded, f"memory limit exceeded: {used / 2**20:.0f} MB "
-                                                  f"used, {self.limits.memory_mb} MB allowed")
+                self._fail(
+                    SandboxMemoryExceeded,
+                    f"memory limit exceeded: {used / 2**20:.0f} MB "
+                    f"used, {self.limits.memory_mb} MB allowed",
+                )
 
     def _fail(self, kind: type[SandboxFailure], reason: str) -> None:
         self.close()
         tail = self.output_tail()
-        self.failure = kind(f"{reason}" + (f"\nthe kata's output ended with:\n{tail}" if tail else ""))
+        self.failure = kind(
+            f"{reason}" + (f"\nthe kata's output ended with:\n{tail}" if tail else "")
+        )
         raise self.failure
 
     def output_tail(self) -> str:
@@ -280,6 +361,31 @@ class Sandbox:
         procs.kill_tree(self.process.pid)
         self.process.wait()
         self.sock.close()
+
+
+def _write_back(original: np.ndarray, changed: Any) -> None:
+    """An argument the kata changed in place: the same change, made to the tests' array."""
+    if not isinstance(changed, np.ndarray) or changed.shape != original.shape:
+        raise TypeError("the kata's process sent back an array of another shape")
+    original[...] = changed
+
+
+def _variable_copy(handle: int, value: Any, name: str, trainable: bool) -> Any:
+    import tensorflow as tf
+
+    return tf.Variable(value, name=name.split(":")[0] or None, trainable=trainable)
+
+
+def op_types(fn: Remote, args: tuple, kwargs: dict) -> set[str]:
+    """The op types of `fn`'s graph, traced in the kata's own process.
+
+    Unlike values, this evidence comes from the submission's process: a determined
+    submission could hide an op from it (see README, grading).
+    """
+    types = fn._sandbox.request("op_types", fn._handle, args=list(args), kwargs=kwargs)
+    if type(types) is not list or not all(type(t) is str for t in types):
+        raise TypeError("the kata's process answered op_types with something else than names")
+    return set(types)
 
 
 class TestClock:

@@ -58,7 +58,9 @@ class SubmissionGrade:
 
 
 def clip(text: str, limit: int = MESSAGE_LIMIT) -> str:
-    return text if len(text) <= limit else text[:limit] + f" ... [{len(text) - limit} characters cut]"
+    return (
+        text if len(text) <= limit else text[:limit] + f" ... [{len(text) - limit} characters cut]"
+    )
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -70,9 +72,15 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 def report_json(grade: SubmissionGrade) -> str:
-    data = {"submission": grade.submission, "total": grade.total, "max": grade.max_points,
-            "percent": grade.percent, "seconds": round(grade.seconds, 1), "limits": grade.limits,
-            "katas": [asdict(k) for k in grade.katas]}
+    data = {
+        "submission": grade.submission,
+        "total": grade.total,
+        "max": grade.max_points,
+        "percent": grade.percent,
+        "seconds": round(grade.seconds, 1),
+        "limits": grade.limits,
+        "katas": [asdict(k) for k in grade.katas],
+    }
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
@@ -80,28 +88,51 @@ def junit_xml(grade: SubmissionGrade) -> str:
     suites = ET.Element("testsuites", name=f"tf-katas: {grade.submission}")
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for kata in grade.katas:
-        cases = kata.tests or [TestGrade(kata.name, "error" if kata.status != "passed" else "passed",
-                                         kata.message)]
-        counts = {"tests": len(cases), "failures": sum(t.outcome == "failed" for t in cases),
-                  "errors": sum(t.outcome in ("error", "timeout") for t in cases),
-                  "skipped": sum(t.outcome == "skipped" for t in cases)}
-        suite = ET.SubElement(suites, "testsuite", name=kata.name, **{k: str(v) for k, v in counts.items()})
+        cases = kata.tests or [
+            TestGrade(kata.name, "error" if kata.status != "passed" else "passed", kata.message)
+        ]
+        counts = {
+            "tests": len(cases),
+            "failures": sum(t.outcome == "failed" for t in cases),
+            "errors": sum(t.outcome in ("error", "timeout") for t in cases),
+            "skipped": sum(t.outcome == "skipped" for t in cases),
+        }
+        suite = ET.SubElement(
+            suites, "testsuite", name=kata.name, **{k: str(v) for k, v in counts.items()}
+        )
         properties = ET.SubElement(suite, "properties")
-        for name, value in (("points", kata.points), ("max_points", kata.max_points), ("status", kata.status)):
+        for name, value in (
+            ("points", kata.points),
+            ("max_points", kata.max_points),
+            ("status", kata.status),
+        ):
             ET.SubElement(properties, "property", name=name, value=str(value))
         for test in cases:
-            case = ET.SubElement(suite, "testcase", classname=f"tests.test_{kata.name}", name=test.name,
-                                 time=f"{test.duration:.3f}")
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=f"tests.test_{kata.name}",
+                name=test.name,
+                time=f"{test.duration:.3f}",
+            )
             if test.outcome in ("failed", "error", "timeout", "skipped"):
                 tag = {"failed": "failure", "skipped": "skipped"}.get(test.outcome, "error")
-                element = ET.SubElement(case, tag, message=clip(test.message, 200).splitlines()[0] if test.message else test.outcome)
+                element = ET.SubElement(
+                    case,
+                    tag,
+                    message=clip(test.message, 200).splitlines()[0]
+                    if test.message
+                    else test.outcome,
+                )
                 element.text = clip(test.message)
         for key in totals:
             totals[key] += counts[key]
     for key, value in totals.items():
         suites.set(key, str(value))
     ET.indent(suites)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    )
 
 
 def gradescope_json(grade: SubmissionGrade) -> str:
@@ -115,26 +146,46 @@ def gradescope_json(grade: SubmissionGrade) -> str:
             lines.append(f"[{test.outcome}] {test.name}")
             if test.outcome != "passed" and test.message:
                 lines.append("    " + clip(test.message, 500).replace("\n", "\n    "))
-        tests.append({"name": f"{kata.name}: {kata.title}", "number": str(number),
-                      "score": kata.points, "max_score": kata.max_points,
-                      "status": "passed" if kata.status == "passed" else "failed",
-                      "output": clip("\n".join(lines), 8000)})
-    return json.dumps({"score": grade.total, "execution_time": round(grade.seconds, 1),
-                       "output": f"tf-katas: {grade.total:g} of {grade.max_points} points",
-                       "tests": tests}, indent=2, ensure_ascii=False)
+        tests.append(
+            {
+                "name": f"{kata.name}: {kata.title}",
+                "number": str(number),
+                "score": kata.points,
+                "max_score": kata.max_points,
+                "status": "passed" if kata.status == "passed" else "failed",
+                "output": clip("\n".join(lines), 8000),
+            }
+        )
+    return json.dumps(
+        {
+            "score": grade.total,
+            "execution_time": round(grade.seconds, 1),
+            "output": f"tf-katas: {grade.total:g} of {grade.max_points} points",
+            "tests": tests,
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
 
 
 STATUS_ICON = {"passed": "✅", "failed": "❌", "todo": "⏳", "error": "💥", "timeout": "⏱️"}
 
 
 def summary_md(grade: SubmissionGrade) -> str:
-    lines = [f"## tf-katas: {grade.submission}", "",
-             f"**{grade.total:g} of {grade.max_points} points ({grade.percent:g} %)**", "",
-             "| kata | status | points | tests passed |", "|---|---|---|---|"]
+    lines = [
+        f"## tf-katas: {grade.submission}",
+        "",
+        f"**{grade.total:g} of {grade.max_points} points ({grade.percent:g} %)**",
+        "",
+        "| kata | status | points | tests passed |",
+        "|---|---|---|---|",
+    ]
     for kata in grade.katas:
         passed = sum(t.outcome == "passed" for t in kata.tests)
-        lines.append(f"| `{kata.name}` | {STATUS_ICON.get(kata.status, '')} {kata.status} | "
-                     f"{kata.points:g} / {kata.max_points} | {passed} / {len(kata.tests)} |")
+        lines.append(
+            f"| `{kata.name}` | {STATUS_ICON.get(kata.status, '')} {kata.status} | "
+            f"{kata.points:g} / {kata.max_points} | {passed} / {len(kata.tests)} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -153,8 +204,15 @@ def write_class_reports(grades: list[SubmissionGrade], out: Path) -> None:
     writer = csv.writer(buffer)
     writer.writerow(["submission", "total", "max", "percent", *names])
     for grade in grades:
-        writer.writerow([grade.submission, grade.total, grade.max_points, grade.percent,
-                         *(k.points for k in grade.katas)])
+        writer.writerow(
+            [
+                grade.submission,
+                grade.total,
+                grade.max_points,
+                grade.percent,
+                *(k.points for k in grade.katas),
+            ]
+        )
     write_atomically(out / "scores.csv", buffer.getvalue())
     lines = ["## tf-katas: scores", "", "| submission | points | % |", "|---|---|---|"]
     lines += [f"| {g.submission} | {g.total:g} / {g.max_points} | {g.percent:g} |" for g in grades]

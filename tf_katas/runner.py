@@ -24,7 +24,9 @@ class Outcome:
     message: str = ""
     detail: str = ""
     not_implemented: bool = False
-    sandbox: str = ""  # grading: "crashed", "timeout" or "memory" when the kata's process was stopped
+    sandbox: str = (
+        ""  # grading: "crashed", "timeout" or "memory" when the kata's process was stopped
+    )
     duration: float = 0.0
 
     @property
@@ -47,7 +49,9 @@ class KataResult:
     def first_failure(self) -> Outcome | None:
         failures = [t for t in self.tests if t.outcome in ("failed", "error")]
         # A learner acts on a real failure before a test still waiting for a stub.
-        return next((t for t in failures if not t.not_implemented), failures[0] if failures else None)
+        return next(
+            (t for t in failures if not t.not_implemented), failures[0] if failures else None
+        )
 
 
 def kata_status(tests: list[Outcome]) -> str:
@@ -65,11 +69,30 @@ def kata_status(tests: list[Outcome]) -> str:
     return FAILING
 
 
-def pytest_command(root: Path, impl_dir: Path, katas: list[Kata], results: Path,
-                   workers: int = 0, extra: tuple[str, ...] = ()) -> list[str]:
-    command = [sys.executable, "-m", "pytest", *(k.test_file for k in katas), f"--impl={impl_dir}",
-               "-p", "tf_katas.collect", f"--kata-results={results}", "-p", "no:cacheprovider",
-               "-q", "--no-header", "-rN", *extra]
+def pytest_command(
+    root: Path,
+    impl_dir: Path,
+    katas: list[Kata],
+    results: Path,
+    workers: int = 0,
+    extra: tuple[str, ...] = (),
+) -> list[str]:
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        *(k.test_file for k in katas),
+        f"--impl={impl_dir}",
+        "-p",
+        "tf_katas.collect",
+        f"--kata-results={results}",
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "--no-header",
+        "-rN",
+        *extra,
+    ]
     if workers > 1:
         command += ["-n", str(workers)]
     return command
@@ -80,8 +103,15 @@ def default_workers(katas: list[Kata]) -> int:
     return min(os.cpu_count() or 1, 4) if len(katas) > 2 else 0
 
 
-def run_katas(root: Path, impl_dir: Path, katas: list[Kata], *, workers: int | None = None,
-              extra: tuple[str, ...] = (), runner=None) -> dict[str, KataResult]:
+def run_katas(
+    root: Path,
+    impl_dir: Path,
+    katas: list[Kata],
+    *,
+    workers: int | None = None,
+    extra: tuple[str, ...] = (),
+    runner=None,
+) -> dict[str, KataResult]:
     """Runs the katas' tests against `impl_dir`; one KataResult per kata.
 
     `runner(command, cwd)` runs the pytest command and returns (exit code, output); the
@@ -102,8 +132,12 @@ def run_katas(root: Path, impl_dir: Path, katas: list[Kata], *, workers: int | N
             by_kata[name].append(Outcome(**entry))
     broken = {_kata_of(e["nodeid"]): e["message"] for e in data["collect_errors"]}
     return {
-        k.name: KataResult(k.name, ERROR if k.name in broken else kata_status(by_kata[k.name]),
-                           by_kata[k.name], broken.get(k.name, ""))
+        k.name: KataResult(
+            k.name,
+            ERROR if k.name in broken else kata_status(by_kata[k.name]),
+            by_kata[k.name],
+            broken.get(k.name, ""),
+        )
         for k in katas
     }
 
@@ -132,8 +166,12 @@ class ResultCache:
 
     def key(self, impl_dir: Path, kata: Kata) -> str:
         digest = hashlib.sha256(str(impl_dir).encode())
-        for path in (impl_dir / f"{kata.name}.py", self.root / kata.test_file,
-                     self.root / "conftest.py", Path(__file__).with_name("testing.py")):
+        for path in (
+            impl_dir / f"{kata.name}.py",
+            self.root / kata.test_file,
+            self.root / "conftest.py",
+            Path(__file__).with_name("testing.py"),
+        ):
             digest.update(path.read_bytes() if path.is_file() else b"<missing>")
         return digest.hexdigest()
 
@@ -142,20 +180,27 @@ class ResultCache:
         if not entry or entry["key"] != self.key(impl_dir, kata):
             return None
         result = entry["result"]
-        return KataResult(result["name"], result["status"],
-                          [Outcome(**t) for t in result["tests"]], result["message"])
+        return KataResult(
+            result["name"],
+            result["status"],
+            [Outcome(**t) for t in result["tests"]],
+            result["message"],
+        )
 
     def put(self, impl_dir: Path, kata: Kata, result: KataResult) -> None:
-        self.entries[f"{impl_dir}::{kata.name}"] = {"key": self.key(impl_dir, kata),
-                                                     "result": asdict(result)}
+        self.entries[f"{impl_dir}::{kata.name}"] = {
+            "key": self.key(impl_dir, kata),
+            "result": asdict(result),
+        }
 
     def save(self) -> None:
         self.path.parent.mkdir(exist_ok=True)
         self.path.write_text(json.dumps(self.entries), encoding="utf-8")
 
 
-def results_for(root: Path, impl_dir: Path, katas: list[Kata], *, fresh: bool = False,
-                **run_options) -> dict[str, KataResult]:
+def results_for(
+    root: Path, impl_dir: Path, katas: list[Kata], *, fresh: bool = False, **run_options
+) -> dict[str, KataResult]:
     """Results for `katas`, from the cache where nothing changed, else by running them."""
     cache = ResultCache(root)
     results = {} if fresh else {k.name: r for k in katas if (r := cache.get(impl_dir, k))}

@@ -60,9 +60,10 @@ class Server:
         self.codec = Codec(lambda handle, _type: JudgeFunction(self, handle), JudgeFunction)
         self.copied_variables: list[tuple[int, Any]] = []
         self.codec.decode_variable = self._decode_variable
+        self.codec.track_received_arrays = True
 
     def _decode_variable(self, handle: int, value: np.ndarray, name: str, trainable: bool) -> Any:
-        """A tf.Variable of the tests arrives as a copy; its final value goes back with the reply."""
+        """A tf.Variable of the tests arrives as a copy; its final value goes back in the reply."""
         import tensorflow as tf
 
         variable = tf.Variable(value, name=name.split(":")[0] or None, trainable=trainable)
@@ -70,11 +71,21 @@ class Server:
         return variable
 
     def call_judge(self, handle: int, args: tuple, kwargs: dict) -> Any:
-        send(self.sock, {"callback": {"id": handle, "args": self.codec.encode(list(args)),
-                                      "kwargs": self.codec.encode(kwargs)}})
+        send(
+            self.sock,
+            {
+                "callback": {
+                    "id": handle,
+                    "args": self.codec.encode(list(args)),
+                    "kwargs": self.codec.encode(kwargs),
+                }
+            },
+        )
         reply = receive(self.sock)
         if "exc" in reply:
-            raise RuntimeError(f"a function from the tests raised: {reply['exc'].get('message', '')}")
+            raise RuntimeError(
+                f"a function from the tests raised: {reply['exc'].get('message', '')}"
+            )
         return self.codec.decode(reply["ok"])
 
     def serve(self) -> None:
@@ -83,11 +94,20 @@ class Server:
                 request = receive(self.sock)
             except EOFError:
                 return
-            self.copied_variables = []
+            self.copied_variables, self.codec.received_arrays = [], []
             try:
                 reply = {"ok": self.codec.encode(self.handle(request))}
                 if self.copied_variables:
-                    reply["variables"] = [[h, self.codec.encode(v.numpy())] for h, v in self.copied_variables]
+                    reply["variables"] = [
+                        [h, self.codec.encode(v.numpy())] for h, v in self.copied_variables
+                    ]
+                changed = [
+                    [i, self.codec.encode(now)]
+                    for i, now, sent in self.codec.received_arrays
+                    if not np.array_equal(now, sent, equal_nan=now.dtype.kind in "fc")
+                ]
+                if changed:
+                    reply["arrays"] = changed
             except BaseException as exc:  # noqa: BLE001 - sys.exit() in a kata is a failure too
                 reply = {"exc": describe_exception(exc)}
             send(self.sock, reply)
@@ -100,16 +120,34 @@ class Server:
         if op == "setattr":
             return setattr(target, str(request["name"]), self.codec.decode(request["value"]))
         if op == "call":
-            return target(*self.codec.decode(request["args"]), **self.codec.decode(request["kwargs"]))
+            return target(
+                *self.codec.decode(request["args"]), **self.codec.decode(request["kwargs"])
+            )
         if op == "asarray":
             array = np.asarray(target)
             if array.dtype.kind not in "biufc":
-                raise TypeError(f"a {type(target).__name__} is not a numeric array (dtype {array.dtype})")
+                raise TypeError(
+                    f"a {type(target).__name__} is not a numeric array (dtype {array.dtype})"
+                )
             return array
+        if op == "op_types":
+            import tensorflow as tf
+
+            args, kwargs = self.codec.decode(request["args"]), self.codec.decode(request["kwargs"])
+            graph = tf.function(target).get_concrete_function(*args, **kwargs).graph
+            return sorted({operation.type for operation in graph.get_operations()})
         if op == "getitem":
             return target[self.codec.decode(request["key"])]
-        unary = {"len": len, "iter": iter, "next": next, "float": float, "int": int,
-                 "index": operator.index, "repr": lambda t: repr(t)[:500], "str": lambda t: str(t)[:2000]}
+        unary = {
+            "len": len,
+            "iter": iter,
+            "next": next,
+            "float": float,
+            "int": int,
+            "index": operator.index,
+            "repr": lambda t: repr(t)[:500],
+            "str": lambda t: str(t)[:2000],
+        }
         if op in unary:
             return unary[op](target)
         if op == "contains":

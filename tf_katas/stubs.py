@@ -19,7 +19,9 @@ def _stub_edits(node: ast.AST, edits: list[tuple[int, int, list[str]]], owner: s
     for child in node.body:
         if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
             first = min([child.lineno, *(d.lineno for d in child.decorator_list)])
-            public = not child.name.startswith("_") or (child.name.startswith("__") and child.name.endswith("__"))
+            public = not child.name.startswith("_") or (
+                child.name.startswith("__") and child.name.endswith("__")
+            )
             if not public:
                 edits.append((first, child.end_lineno, []))
                 continue
@@ -40,7 +42,7 @@ def stub_source(solution_source: str) -> str:
     edits: list[tuple[int, int, list[str]]] = []
     _stub_edits(tree, edits)
     for first, last, replacement in sorted(edits, reverse=True):
-        lines[first - 1:last] = replacement
+        lines[first - 1 : last] = replacement
     text = "\n".join(lines).rstrip() + "\n"
     return re.sub(r"\n{4,}", "\n\n\n", text)
 
@@ -52,7 +54,9 @@ def stale_stubs(solutions: Path, katas: Path) -> list[str]:
         if solution.name == "__init__.py":
             continue
         stub = katas / solution.name
-        if not stub.is_file() or stub.read_text(encoding="utf-8") != stub_source(solution.read_text(encoding="utf-8")):
+        if not stub.is_file() or stub.read_text(encoding="utf-8") != stub_source(
+            solution.read_text(encoding="utf-8")
+        ):
             stale.append(solution.stem)
     return stale
 

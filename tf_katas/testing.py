@@ -31,7 +31,8 @@ def to_numpy(value: Any, *, what: str = "result") -> np.ndarray:
         ) from None
     if array.dtype == object or array.dtype.kind in "OSUV":
         raise AssertionError(
-            f"{what}: expected a numeric array or tensor, got {type(value).__name__}: {value!r:.200}"
+            f"{what}: expected a numeric array or tensor, "
+            f"got {type(value).__name__}: {value!r:.200}"
         )
     return array
 
@@ -78,7 +79,9 @@ def assert_array(
     if dtype is not None:
         assert_dtype(array, dtype, what=what)
     if exact is None:
-        exact = not (np.issubdtype(array.dtype, np.inexact) or np.issubdtype(expected.dtype, np.inexact))
+        exact = not (
+            np.issubdtype(array.dtype, np.inexact) or np.issubdtype(expected.dtype, np.inexact)
+        )
     if np.issubdtype(array.dtype, np.inexact):
         bad = ~np.isfinite(array) & np.isfinite(expected)
         if bad.any():
@@ -90,8 +93,13 @@ def assert_array(
     if exact:
         wrong = array != expected
     else:
-        wrong = ~np.isclose(array.astype(np.float64) if array.dtype.kind in "biu" else array,
-                            expected, rtol=rtol, atol=atol, equal_nan=True)
+        wrong = ~np.isclose(
+            array.astype(np.float64) if array.dtype.kind in "biu" else array,
+            expected,
+            rtol=rtol,
+            atol=atol,
+            equal_nan=True,
+        )
     wrong = np.asarray(wrong)
     if wrong.any():
         raise AssertionError(_describe_mismatch(array, expected, wrong, what, exact, rtol, atol))
@@ -100,8 +108,10 @@ def assert_array(
 
 def _describe_mismatch(array, expected, wrong, what, exact, rtol, atol) -> str:
     count, total = int(wrong.sum()), wrong.size
-    lines = [f"{what}: {count} of {total} value(s) differ from the expected"
-             + ("" if exact else f" (rtol={rtol:g}, atol={atol:g})")]
+    lines = [
+        f"{what}: {count} of {total} value(s) differ from the expected"
+        + ("" if exact else f" (rtol={rtol:g}, atol={atol:g})")
+    ]
     for index in np.argwhere(wrong)[:5]:
         index = tuple(int(i) for i in index)
         lines.append(f"  at {index}: expected {expected[index]!r}, got {array[index]!r}")
@@ -111,12 +121,15 @@ def _describe_mismatch(array, expected, wrong, what, exact, rtol, atol) -> str:
     return "\n".join(lines)
 
 
-def assert_scalar(actual: Any, expected: float, *, what: str = "result", rtol: float = 1e-5,
-                  atol: float = 1e-6) -> float:
+def assert_scalar(
+    actual: Any, expected: float, *, what: str = "result", rtol: float = 1e-5, atol: float = 1e-6
+) -> float:
     """A single number (Python number, 0-d array or 0-d tensor) close to `expected`."""
     array = to_numpy(actual, what=what)
     if array.shape != ():
-        raise AssertionError(f"{what}: expected a single number (shape ()), got shape {array.shape}")
+        raise AssertionError(
+            f"{what}: expected a single number (shape ()), got shape {array.shape}"
+        )
     return float(assert_array(array, expected, what=what, rtol=rtol, atol=atol, exact=False))
 
 
@@ -128,6 +141,11 @@ def op_types(fn: Callable, *args: Any, **kwargs: Any) -> set[str]:
     """
     import tensorflow as tf
 
+    from tf_katas.remote import Remote
+    from tf_katas.remote import op_types as remote_op_types
+
+    if isinstance(fn, Remote):  # grading: the function lives in the kata's process
+        return remote_op_types(fn, args, kwargs)
     graph = tf.function(fn).get_concrete_function(*args, **kwargs).graph
     return {op.type for op in graph.get_operations()}
 
@@ -137,7 +155,9 @@ def assert_no_ops(fn: Callable, args: tuple, forbidden: dict[str, str], *, what:
     used = op_types(fn, *args) & set(forbidden)
     if used:
         advice = "; ".join(f"{op}: {forbidden[op]}" for op in sorted(used))
-        raise AssertionError(f"{what} must be written by hand, but it uses {sorted(used)} ({advice})")
+        raise AssertionError(
+            f"{what} must be written by hand, but it uses {sorted(used)} ({advice})"
+        )
 
 
 def numerical_gradient(f: Callable[[np.ndarray], float], x: Any, eps: float = 1e-6) -> np.ndarray:

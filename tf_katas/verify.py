@@ -52,16 +52,26 @@ def stub_breaches(root: Path) -> list[str]:
         stub = root / "katas" / f"{name}.py"
         expected = _public_api(stub_source((root / "solutions" / f"{name}.py").read_text("utf-8")))
         actual = _public_api(stub.read_text("utf-8")) if stub.is_file() else {}
-        details = [f"{fn}: {'missing' if fn not in actual else 'signature or docstring differs'}"
-                   for fn in expected if actual.get(fn) != expected[fn]]
+        details = [
+            f"{fn}: {'missing' if fn not in actual else 'signature or docstring differs'}"
+            for fn in expected
+            if actual.get(fn) != expected[fn]
+        ]
         details += [f"{fn}: not in solutions" for fn in actual if fn not in expected]
-        breaches.append(f"katas/{name}.py is not the stub generated from solutions/{name}.py"
-                        f" ({'; '.join(details) or 'bodies differ'}): run `kata sync`")
+        breaches.append(
+            f"katas/{name}.py is not the stub generated from solutions/{name}.py"
+            f" ({'; '.join(details) or 'bodies differ'}): run `kata sync`"
+        )
     return breaches
 
 
-def verify(root: Path, katas: list[Kata], *, workers: int | None = None,
-           progress: Callable[[str], None] = print) -> tuple[int, list[str]]:
+def verify(
+    root: Path,
+    katas: list[Kata],
+    *,
+    workers: int | None = None,
+    progress: Callable[[str], None] = print,
+) -> tuple[int, list[str]]:
     """Returns (checks passed, breaches)."""
     breaches = layout_breaches(root, katas) + stub_breaches(root)
     if not table_is_current(root, katas):
@@ -77,7 +87,9 @@ def verify(root: Path, katas: list[Kata], *, workers: int | None = None,
     for kata in present:
         solved, stubbed = on_solutions[kata.name], on_stubs[kata.name]
         if solved.message or stubbed.message:
-            breaches.append(f"{kata.name}: tests cannot be collected: {solved.message or stubbed.message}")
+            breaches.append(
+                f"{kata.name}: tests cannot be collected: {solved.message or stubbed.message}"
+            )
             continue
         if not solved.tests:
             breaches.append(f"{kata.name}: has no tests")
@@ -85,17 +97,23 @@ def verify(root: Path, katas: list[Kata], *, workers: int | None = None,
             if test.outcome == "passed":
                 checks += 1
             else:
-                breaches.append(f"{test.nodeid}: {test.outcome} on solutions/: {test.message[:500]}")
+                breaches.append(
+                    f"{test.nodeid}: {test.outcome} on solutions/: {test.message[:500]}"
+                )
         for test in stubbed.tests:
             if test.outcome == "passed":
                 breaches.append(f"{test.nodeid}: passes on the untouched stub: it tests nothing")
             elif test.outcome == "skipped":
                 breaches.append(f"{test.nodeid}: skipped on the stubs: {test.message[:200]}")
             elif not test.not_implemented:
-                breaches.append(f"{test.nodeid}: fails on the stub for another reason than "
-                                f"NotImplementedError: {test.message[:500]}")
+                breaches.append(
+                    f"{test.nodeid}: fails on the stub for another reason than "
+                    f"NotImplementedError: {test.message[:500]}"
+                )
             else:
                 checks += 1
         missing = {t.nodeid for t in solved.tests} ^ {t.nodeid for t in stubbed.tests}
-        breaches += [f"{nodeid}: ran on only one of solutions/ and katas/" for nodeid in sorted(missing)]
+        breaches += [
+            f"{nodeid}: ran on only one of solutions/ and katas/" for nodeid in sorted(missing)
+        ]
     return checks, breaches

@@ -25,9 +25,15 @@ class WarmPytest:
 
     def _spawn(self) -> subprocess.Popen:
         env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
-        return subprocess.Popen([sys.executable, "-m", "tf_katas.warm"], cwd=self.cwd, env=env,
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True)
+        return subprocess.Popen(
+            [sys.executable, "-m", "tf_katas.warm"],
+            cwd=self.cwd,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
 
     def __call__(self, command: list[str], cwd: Path) -> tuple[int, str]:
         if command[1:3] != ["-m", "pytest"] or Path(cwd) != self.cwd:

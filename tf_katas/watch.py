@@ -23,16 +23,22 @@ def watch(root: Path, katas: list[Kata], impl_dir: Path, name: str | None, show,
             statuses = results_for(root, impl_dir, katas)
             kata = next((k for k in katas if statuses[k.name].status != PASSING), katas[-1])
         while True:
-            result = results_for(root, impl_dir, [kata], fresh=True, workers=0, runner=runner)[kata.name]
+            result = results_for(root, impl_dir, [kata], fresh=True, workers=0, runner=runner)[
+                kata.name
+            ]
             console.clear()
             show(kata, result, impl_dir)
             if result.status == PASSING and name is None:
                 following = katas.index(kata) + 1
                 if following < len(katas):
                     kata = katas[following]
-                    console.print(f"\n[green]On to the next kata: {kata.name}[/] (save it to run its tests)")
+                    console.print(
+                        f"\n[green]On to the next kata: {kata.name}[/] (save it to run its tests)"
+                    )
             watched = {(impl_dir / f"{kata.name}.py").resolve(), (root / kata.test_file).resolve()}
-            console.print(f"\n[dim]watching {impl_dir.name}/{kata.name}.py — save to re-run, Ctrl-C to stop[/]")
+            console.print(
+                f"\n[dim]watching {impl_dir.name}/{kata.name}.py: save to re-run, Ctrl-C to stop[/]"
+            )
             for changes in watch_changes(impl_dir, root / "tests", raise_interrupt=False):
                 if any(Path(path).resolve() in watched for _, path in changes):
                     break

@@ -57,9 +57,12 @@ def _exactly(sock: socket.socket, size: int) -> bytes:
 
 
 def _array(value: np.ndarray) -> dict:
-    value = np.ascontiguousarray(value)
-    return {"dtype": value.dtype.str, "shape": list(value.shape),
-            "b64": base64.b64encode(value.tobytes()).decode()}
+    value = np.asarray(value, order="C")  # not ascontiguousarray: it makes 0-d arrays 1-d
+    return {
+        "dtype": value.dtype.str,
+        "shape": list(value.shape),
+        "b64": base64.b64encode(value.tobytes()).decode(),
+    }
 
 
 def _from_array(data: dict) -> np.ndarray:
@@ -77,14 +80,21 @@ class Codec:
     type_name)` builds this side's stand-in for an object the other side exported.
     """
 
-    # The judge sends its tf.Variables as copies and takes their final values back; the
-    # sandbox decodes such copies with `decode_variable(handle, value, name, trainable)`.
-    variables_by_copy = False
+    # tf.Variables travel as copies (value, name, trainable), decoded by
+    # `decode_variable(handle, value, name, trainable)`; the sandbox sends the final values
+    # of the judge's copies back with its reply, so an in-place update is seen by the tests.
     decode_variable = None
+
+    # NumPy arrays travel as copies too; the sandbox sends back the ones a call changed in
+    # place (set a pixel...), and the judge writes them into its own arrays.
+    track_sent_arrays = False
+    track_received_arrays = False
 
     def __init__(self, make_proxy, proxy_type: type, exportable=None) -> None:
         self.exportable = exportable
         self.objects: dict[int, Any] = {}
+        self.sent_arrays: list[np.ndarray] = []
+        self.received_arrays: list[tuple[int, np.ndarray, np.ndarray]] = []
         self._ids: dict[int, int] = {}
         self._proxies: dict[int, Any] = {}
         self.make_proxy = make_proxy
@@ -116,21 +126,35 @@ class Codec:
         if kind in (list, tuple):
             return {"__t": kind.__name__, "v": [self.encode(v, depth + 1) for v in value]}
         if kind is dict:
-            return {"__t": "dict", "v": [[self.encode(k, depth + 1), self.encode(v, depth + 1)]
-                                         for k, v in value.items()]}
+            return {
+                "__t": "dict",
+                "v": [
+                    [self.encode(k, depth + 1), self.encode(v, depth + 1)] for k, v in value.items()
+                ],
+            }
         if kind is slice:
-            return {"__t": "slice", "v": [self.encode(p, depth + 1) for p in (value.start, value.stop, value.step)]}
+            return {
+                "__t": "slice",
+                "v": [self.encode(p, depth + 1) for p in (value.start, value.stop, value.step)],
+            }
         if value is Ellipsis:
             return {"__t": "ellipsis"}
         if isinstance(value, PurePath):
             return {"__t": "path", "v": str(value)}
         if kind is np.ndarray and value.dtype.kind in NUMERIC_KINDS:
+            if self.track_sent_arrays:
+                self.sent_arrays.append(value)
+                return {"__t": "nd", "i": len(self.sent_arrays) - 1, **_array(value)}
             return {"__t": "nd", **_array(value)}
         if isinstance(value, np.generic) and value.dtype.kind in NUMERIC_KINDS:
             return {"__t": "npscalar", **_array(np.asarray(value))}
         if kind is np.dtype:
             return {"__t": "npdtype", "v": value.str}
-        if isinstance(value, type) and issubclass(value, np.generic) and np.dtype(value).kind in NUMERIC_KINDS:
+        if (
+            isinstance(value, type)
+            and issubclass(value, np.generic)
+            and np.dtype(value).kind in NUMERIC_KINDS
+        ):
             return {"__t": "nptype", "v": np.dtype(value).str}
         if isinstance(value, self.proxy_type):
             return {"__t": "ref", "id": value._handle}
@@ -138,8 +162,10 @@ class Codec:
         if tagged is not None:
             return tagged
         if self.exportable is not None and not self.exportable(value):
-            raise WireError(f"a {_type_name(value)} cannot be passed to the submission's process: "
-                            "pass arrays, tensors, numbers or functions")
+            raise WireError(
+                f"a {_type_name(value)} cannot be passed to the submission's process: "
+                "pass arrays, tensors, numbers or functions"
+            )
         return {"__t": "handle", "id": self.export(value), "type": _type_name(value)}
 
     def decode(self, data: Any, depth: int = 0) -> Any:
@@ -158,7 +184,10 @@ class Codec:
             items = [self.decode(v, depth + 1) for v in data["v"]]
             return items if tag == "list" else tuple(items)
         if tag == "dict":
-            return {_hashable(self.decode(k, depth + 1)): self.decode(v, depth + 1) for k, v in data["v"]}
+            return {
+                _hashable(self.decode(k, depth + 1)): self.decode(v, depth + 1)
+                for k, v in data["v"]
+            }
         if tag == "slice":
             return slice(*(self.decode(p, depth + 1) for p in data["v"]))
         if tag == "ellipsis":
@@ -166,7 +195,10 @@ class Codec:
         if tag == "path":
             return Path(str(data["v"]))
         if tag == "nd":
-            return _from_array(data)
+            array = _from_array(data)
+            if self.track_received_arrays and type(data.get("i")) is int:
+                self.received_arrays.append((data["i"], array, array.copy()))
+            return array
         if tag == "npscalar":
             return _from_array(data)[()]
         if tag == "npdtype":
@@ -178,7 +210,9 @@ class Codec:
         if tag == "handle":
             handle = int(data["id"])
             if handle not in self._proxies:
-                self._proxies[handle] = self.make_proxy(handle, str(data.get("type", "object"))[:200])
+                self._proxies[handle] = self.make_proxy(
+                    handle, str(data.get("type", "object"))[:200]
+                )
             return self._proxies[handle]
         return _decode_tensorflow(tag, data, self, depth)
 
@@ -207,20 +241,33 @@ def _encode_tensorflow(value: Any, codec: Codec, depth: int) -> dict | None:
     tf = sys.modules.get("tensorflow")
     if tf is None:
         return None
-    if isinstance(value, tf.Tensor) and not isinstance(value, tf.Variable) and hasattr(value, "numpy"):
+    if (
+        isinstance(value, tf.Tensor)
+        and not isinstance(value, tf.Variable)
+        and hasattr(value, "numpy")
+    ):
         if value.dtype in (tf.string, tf.variant, tf.resource):
             return None
         return {"__t": "tensor", **_array(value.numpy())}
-    if isinstance(value, tf.Variable) and codec.variables_by_copy:
-        return {"__t": "var", "id": codec.export(value), "name": value.name,
-                "trainable": bool(value.trainable), **_array(value.numpy())}
+    if isinstance(value, tf.Variable):
+        return {
+            "__t": "var",
+            "id": codec.export(value),
+            "name": value.name,
+            "trainable": bool(value.trainable),
+            **_array(value.numpy()),
+        }
     if isinstance(value, tf.DType):
         return {"__t": "tfdtype", "v": value.name}
     if isinstance(value, tf.TensorShape):
         return {"__t": "tfshape", "v": None if value.rank is None else value.as_list()}
     if type(value) is tf.TensorSpec:
-        return {"__t": "tfspec", "shape": codec.encode(value.shape, depth + 1),
-                "dtype": value.dtype.name, "name": value.name}
+        return {
+            "__t": "tfspec",
+            "shape": codec.encode(value.shape, depth + 1),
+            "dtype": value.dtype.name,
+            "name": value.name,
+        }
     return None
 
 
@@ -233,12 +280,18 @@ def _decode_tensorflow(tag: str, data: dict, codec: Codec, depth: int) -> Any:
         return tf.dtypes.as_dtype(str(data["v"]))
     if tag == "tfshape":
         dims = data["v"]
-        return tf.TensorShape(None if dims is None else [None if d is None else int(d) for d in dims])
+        return tf.TensorShape(
+            None if dims is None else [None if d is None else int(d) for d in dims]
+        )
     if tag == "tfspec":
         name = data.get("name")
-        return tf.TensorSpec(codec.decode(data["shape"], depth + 1), tf.dtypes.as_dtype(str(data["dtype"])),
-                             None if name is None else str(name))
+        return tf.TensorSpec(
+            codec.decode(data["shape"], depth + 1),
+            tf.dtypes.as_dtype(str(data["dtype"])),
+            None if name is None else str(name),
+        )
     if tag == "var" and codec.decode_variable is not None:
-        return codec.decode_variable(int(data["id"]), _from_array(data), str(data["name"]),
-                                     bool(data["trainable"]))
+        return codec.decode_variable(
+            int(data["id"]), _from_array(data), str(data["name"]), bool(data["trainable"])
+        )
     raise WireError(f"unknown value tag {tag!r}")

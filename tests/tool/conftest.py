@@ -22,16 +22,16 @@ def halve(x: int) -> float:
     return x / 2
 '''
 
-TOY_TESTS = '''
+TOY_TESTS = """
 def test_double(kata):
     assert kata.double(3) == 6
 
 
 def test_halve(kata):
     assert kata.halve(3) == 1.5
-'''
+"""
 
-TOY_MANIFEST = '''
+TOY_MANIFEST = """
 [[kata]]
 name = "toy"
 title = "Toy"
@@ -39,12 +39,16 @@ heading = "玩具"
 section = "A. Toys"
 points = 5
 hints = ["first hint", "second hint"]
-'''
+"""
 
 
 @pytest.fixture
 def toy_project(tmp_path: Path) -> Path:
     """A project with one kata, `toy`: solutions, generated stubs, tests, README, manifest."""
+    return make_toy_project(tmp_path)
+
+
+def make_toy_project(tmp_path: Path) -> Path:
     from tf_katas.manifest import load_manifest
     from tf_katas.readme import END, START, write_table
     from tf_katas.stubs import write_stubs

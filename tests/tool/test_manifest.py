@@ -5,7 +5,7 @@ from tf_katas.readme import table_is_current
 
 from .conftest import ROOT
 
-ENTRY = '''
+ENTRY = """
 [[kata]]
 name = "{name}"
 title = "T"
@@ -13,7 +13,7 @@ heading = "H"
 section = "S"
 points = {points}
 hints = ["h"]
-'''
+"""
 
 
 def write(tmp_path, text):
@@ -32,7 +32,10 @@ def test_the_projects_manifest_loads_and_the_readme_table_is_current():
     [
         (ENTRY.format(name="a", points=1) * 2, "listed twice"),
         (ENTRY.format(name="a", points=0), "points must be a positive integer"),
-        (ENTRY.format(name="a", points=1).replace('hints = ["h"]', "hints = []"), "at least one hint"),
+        (
+            ENTRY.format(name="a", points=1).replace('hints = ["h"]', "hints = []"),
+            "at least one hint",
+        ),
         (ENTRY.format(name="a", points=1) + 'tags = ["fast"]\n', "unknown tag"),
         (ENTRY.format(name="a", points=1) + 'colour = "red"\n', "unknown field"),
         (ENTRY.format(name="a", points=1).replace('title = "T"\n', ""), "missing title"),

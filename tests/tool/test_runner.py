@@ -24,9 +24,12 @@ def test_solutions_pass_stubs_are_todo_and_a_broken_module_is_an_error(toy_proje
     (toy_project / "broken" / "toy.py").write_text("def double(:\n")
     (toy_project / "half").mkdir()
     (toy_project / "half" / "toy.py").write_text(
-        "def double(x):\n    return 2 * x\n\n\ndef halve(x):\n    raise NotImplementedError\n")
-    statuses = {impl: run_katas(toy_project, toy_project / impl, katas, workers=0)["toy"]
-                for impl in ("solutions", "katas", "broken", "half")}
+        "def double(x):\n    return 2 * x\n\n\ndef halve(x):\n    raise NotImplementedError\n"
+    )
+    statuses = {
+        impl: run_katas(toy_project, toy_project / impl, katas, workers=0)["toy"]
+        for impl in ("solutions", "katas", "broken", "half")
+    }
     assert statuses["solutions"].status == PASSING and statuses["solutions"].passed == 2
     assert statuses["katas"].status == TODO
     assert statuses["broken"].status == ERROR
