@@ -17,7 +17,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from hypothesis import HealthCheck, settings  # noqa: E402
+from hypothesis import HealthCheck, Phase, settings  # noqa: E402
 
 from tf_katas import judge  # noqa: E402
 from tf_katas.loader import KataLoadError, load_kata_module  # noqa: E402
@@ -29,6 +29,8 @@ MARKERS = {
     "gpu": "hot-path benchmark; runs only with `pytest -m gpu`",
     "slow": "takes more than 5 s on 2 CPU cores",
     "training": "trains a model to a threshold",
+    "in_process": "observes how the kata runs from inside its process (spies on TensorFlow "
+    "calls); grading runs the kata in a sandbox out of reach, so `kata grade` skips it",
 }
 
 # Property tests draw shapes and axes; derandomized so that a grade never depends on luck.
@@ -37,6 +39,9 @@ settings.register_profile(
     max_examples=25,
     deadline=None,
     derandomize=True,
+    # Shrinking gives a learner the smallest failing input; the explain phase costs seconds
+    # per failing test and says little more.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 settings.load_profile("katas")
@@ -93,6 +98,14 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
         return None
     named = [Path(arg.split("::")[0]).resolve() for arg in config.args]
     return None if any(p == tool_tests or tool_tests in p.parents for p in named) else True
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.judge:
+        skip = pytest.mark.skip(reason="observes the kata from inside its process: not graded")
+        for item in items:
+            if item.get_closest_marker("in_process"):
+                item.add_marker(skip)
 
 
 def pytest_report_header(config: pytest.Config) -> str:
