@@ -138,12 +138,13 @@ def raise_remote(info: dict) -> None:
 class Remote:
     """An object that lives in the kata's sandbox process."""
 
-    __slots__ = ("_sandbox", "_handle", "_type", "__weakref__")
+    __slots__ = ("_sandbox", "_handle", "_type", "_mro", "__weakref__")
 
-    def __init__(self, sandbox: Sandbox, handle: int, type_name: str) -> None:
+    def __init__(self, sandbox: Sandbox, handle: int, type_name: str, mro: tuple[str, ...]) -> None:
         object.__setattr__(self, "_sandbox", sandbox)
         object.__setattr__(self, "_handle", handle)
         object.__setattr__(self, "_type", type_name)
+        object.__setattr__(self, "_mro", mro)
 
     def _ask(self, op: str, **payload: Any) -> Any:
         return self._sandbox.request(op, self._handle, **payload)
@@ -218,7 +219,9 @@ class Sandbox:
     def __init__(self, impl_dir: Path, name: str, limits: Limits, clock: TestClock) -> None:
         self.impl_dir, self.name, self.limits, self.clock = impl_dir, name, limits, clock
         self.codec = Codec(
-            lambda handle, type_name: Remote(self, handle, type_name), Remote, exportable=callable
+            lambda handle, type_name, mro: Remote(self, handle, type_name, mro),
+            Remote,
+            exportable=callable,
         )
         self.codec.decode_variable = _variable_copy
         self.codec.track_sent_arrays = True
@@ -269,6 +272,8 @@ class Sandbox:
                 start_new_session=True,
             )
         theirs.close()
+        self.codec.dataset_folder = self.workdir / "from-the-tests"
+        self.codec.dataset_folder.mkdir()
         reply = self._wait_reply()
         if "exc" in reply:
             raise_remote(reply["exc"])

@@ -57,7 +57,8 @@ def describe_exception(exc: BaseException) -> dict:
 class Server:
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
-        self.codec = Codec(lambda handle, _type: JudgeFunction(self, handle), JudgeFunction)
+        self.codec = Codec(lambda handle, _type, _mro: JudgeFunction(self, handle), JudgeFunction)
+        self.codec.decodes_rich_values = True
         self.copied_variables: list[tuple[int, Any]] = []
         self.codec.decode_variable = self._decode_variable
         self.codec.track_received_arrays = True
@@ -136,6 +137,12 @@ class Server:
             args, kwargs = self.codec.decode(request["args"]), self.codec.decode(request["kwargs"])
             graph = tf.function(target).get_concrete_function(*args, **kwargs).graph
             return sorted({operation.type for operation in graph.get_operations()})
+        if op == "gradient":
+            from tf_katas.testing import gradient_of
+
+            return gradient_of(
+                target, *self.codec.decode(request["args"]), **self.codec.decode(request["kwargs"])
+            )
         if op == "getitem":
             return target[self.codec.decode(request["key"])]
         unary = {

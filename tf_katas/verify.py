@@ -5,7 +5,9 @@
   docstrings are identical) and the README's kata table is the manifest's;
 - every test passes on solutions/;
 - every test fails on the untouched stubs, and fails because a stub raised
-  NotImplementedError (a test that fails on a stub for another reason is broken).
+  NotImplementedError (a test that fails on a stub for another reason is broken);
+- a copy of solutions/, graded as `kata grade` grades (each kata in a sandbox process,
+  the tests seeing it through proxies), scores full marks.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ import ast
 from collections.abc import Callable
 from pathlib import Path
 
+from tf_katas.grade import grade_submission
 from tf_katas.manifest import Kata
 from tf_katas.readme import table_is_current
-from tf_katas.runner import run_katas
+from tf_katas.remote import Limits
+from tf_katas.runner import default_workers, run_katas
 from tf_katas.stubs import stale_stubs, stub_source
 
 
@@ -83,6 +87,27 @@ def verify(
     on_solutions = run_katas(root, root / "solutions", present, workers=workers)
     progress("running every test on the untouched stubs in katas/...")
     on_stubs = run_katas(root, root / "katas", present, workers=workers)
+    progress("grading a copy of solutions/ as `kata grade` would (sandboxed)...")
+    graded = grade_submission(
+        root,
+        present,
+        root / "solutions",
+        Limits(),
+        workers=default_workers(present) if workers is None else workers,
+    )
+    for kata in graded.katas:
+        if kata.points == kata.max_points:
+            checks += 1
+            continue
+        failures = [
+            f"{t.name}: {t.message[:300]}"
+            for t in kata.tests
+            if t.outcome != "passed" and t.outcome != "skipped"
+        ]
+        breaches.append(
+            f"{kata.name}: graded {kata.points:g} of {kata.max_points} on solutions/ "
+            f"({kata.status}): {'; '.join(failures)[:800] or kata.message[:300]}"
+        )
 
     for kata in present:
         solved, stubbed = on_solutions[kata.name], on_stubs[kata.name]

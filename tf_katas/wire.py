@@ -90,6 +90,11 @@ class Codec:
     track_sent_arrays = False
     track_received_arrays = False
 
+    # Where the judge saves a tf.data.Dataset it passes, for the sandbox to load; only the
+    # sandbox decodes datasets and Keras objects (it trusts the judge, never the reverse).
+    dataset_folder: Path | None = None
+    decodes_rich_values = False
+
     def __init__(self, make_proxy, proxy_type: type, exportable=None) -> None:
         self.exportable = exportable
         self.objects: dict[int, Any] = {}
@@ -166,7 +171,12 @@ class Codec:
                 f"a {_type_name(value)} cannot be passed to the submission's process: "
                 "pass arrays, tensors, numbers or functions"
             )
-        return {"__t": "handle", "id": self.export(value), "type": _type_name(value)}
+        return {
+            "__t": "handle",
+            "id": self.export(value),
+            "type": _type_name(value),
+            "mro": [_type_name_of(kind) for kind in type(value).__mro__[:32]],
+        }
 
     def decode(self, data: Any, depth: int = 0) -> Any:
         if depth > MAX_DEPTH:
@@ -210,8 +220,11 @@ class Codec:
         if tag == "handle":
             handle = int(data["id"])
             if handle not in self._proxies:
+                mro = data.get("mro") if type(data.get("mro")) is list else []
                 self._proxies[handle] = self.make_proxy(
-                    handle, str(data.get("type", "object"))[:200]
+                    handle,
+                    str(data.get("type", "object"))[:200],
+                    tuple(str(m)[:200] for m in mro[:32]),
                 )
             return self._proxies[handle]
         return _decode_tensorflow(tag, data, self, depth)
@@ -233,7 +246,10 @@ def _numeric_dtype(text: Any) -> np.dtype:
 
 
 def _type_name(value: Any) -> str:
-    kind = type(value)
+    return _type_name_of(type(value))
+
+
+def _type_name_of(kind: type) -> str:
     return f"{getattr(kind, '__module__', '?')}.{getattr(kind, '__qualname__', kind.__name__)}"
 
 
@@ -259,6 +275,22 @@ def _encode_tensorflow(value: Any, codec: Codec, depth: int) -> dict | None:
         }
     if isinstance(value, tf.DType):
         return {"__t": "tfdtype", "v": value.name}
+    if isinstance(value, tf.data.Dataset) and codec.dataset_folder is not None:
+        path = codec.dataset_folder / f"dataset-{len(list(codec.dataset_folder.iterdir()))}"
+        value.save(str(path))
+        return {"__t": "dataset", "path": str(path)}
+    keras = sys.modules.get("keras")
+    if (
+        keras is not None
+        and isinstance(value, keras.layers.Layer)
+        and codec.dataset_folder is not None
+    ):
+        config = keras.saving.serialize_keras_object(value)
+        return {
+            "__t": "keras",
+            "config": codec.encode(config, depth + 1),
+            "weights": codec.encode(list(value.get_weights()), depth + 1),
+        }
     if isinstance(value, tf.TensorShape):
         return {"__t": "tfshape", "v": None if value.rank is None else value.as_list()}
     if type(value) is tf.TensorSpec:
@@ -290,6 +322,16 @@ def _decode_tensorflow(tag: str, data: dict, codec: Codec, depth: int) -> Any:
             tf.dtypes.as_dtype(str(data["dtype"])),
             None if name is None else str(name),
         )
+    if tag == "dataset" and codec.decodes_rich_values:
+        return tf.data.Dataset.load(str(data["path"]))
+    if tag == "keras" and codec.decodes_rich_values:
+        import keras
+
+        value = keras.saving.deserialize_keras_object(codec.decode(data["config"], depth + 1))
+        weights = codec.decode(data["weights"], depth + 1)
+        if weights:
+            value.set_weights(weights)
+        return value
     if tag == "var" and codec.decode_variable is not None:
         return codec.decode_variable(
             int(data["id"]), _from_array(data), str(data["name"]), bool(data["trainable"])
