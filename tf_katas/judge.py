@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tf_katas.remote import Limits, Sandbox, SandboxFailure, SubmissionError, TestClock
+from tf_katas.remote import ZYGOTE, Limits, Sandbox, SandboxFailure, SubmissionError, TestClock
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -41,6 +41,9 @@ class Judge:
 
     def open(self, impl_dir: Path, name: str) -> Sandbox:
         return Sandbox(impl_dir, name, self.limits, self.clock)
+
+    def pytest_sessionfinish(self) -> None:
+        ZYGOTE.close()
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_call(self, item: pytest.Item):

@@ -11,11 +11,13 @@ forwards comparisons or truth values, so an object that "equals anything" gains 
 
 from __future__ import annotations
 
+import ast
 import builtins
 import json
 import os
 import pwd
 import select
+import shutil
 import socket
 import stat
 import subprocess
@@ -260,17 +262,21 @@ class Sandbox:
             "PYTHONUNBUFFERED": "1",
             "LANG": "C.UTF-8",
         }
-        with open(self.log, "wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "tf_katas.sandbox", json.dumps(config)],
-                cwd=self.workdir,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                pass_fds=[theirs.fileno()],
-                start_new_session=True,
-            )
+        self.process = ZYGOTE.fork(
+            {**config, "log": str(self.log), "cwd": str(self.workdir), "env": env}, theirs
+        )
+        if self.process is None:  # no fork server here: a fresh interpreter, slower to start
+            with open(self.log, "wb") as log:
+                self.process = subprocess.Popen(
+                    [sys.executable, "-m", "tf_katas.sandbox", json.dumps(config)],
+                    cwd=self.workdir,
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    pass_fds=[theirs.fileno()],
+                    start_new_session=True,
+                )
         theirs.close()
         self.codec.dataset_folder = self.workdir / "from-the-tests"
         self.codec.dataset_folder.mkdir()
@@ -366,6 +372,7 @@ class Sandbox:
         procs.kill_tree(self.process.pid)
         self.process.wait()
         self.sock.close()
+        shutil.rmtree(self.workdir, ignore_errors=True)
 
 
 def _write_back(original: np.ndarray, changed: Any) -> None:
@@ -391,6 +398,90 @@ def op_types(fn: Remote, args: tuple, kwargs: dict) -> set[str]:
     if type(types) is not list or not all(type(t) is str for t in types):
         raise TypeError("the kata's process answered op_types with something else than names")
     return set(types)
+
+
+class ForkedProcess:
+    """A sandbox forked by the zygote: not our child, so watched through /proc."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+
+    def poll(self) -> int | None:
+        try:
+            state = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return -1
+        return -1 if state in ("Z", "X") else None
+
+    def wait(self, timeout: float = 5.0) -> int | None:
+        deadline = time.monotonic() + timeout
+        while self.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self.poll()
+
+
+def preloads(impl_dir: Path) -> list[str]:
+    """The heavy libraries the kata modules in `impl_dir` import (read, never run), in the
+    fork server's order; all of them if a module cannot be read."""
+    from tf_katas.zygote import PRELOAD
+
+    wanted = set()
+    for module in impl_dir.glob("*.py"):
+        try:
+            tree = ast.parse(module.read_bytes())
+        except (SyntaxError, ValueError, RecursionError, MemoryError, OSError):
+            return list(PRELOAD)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                wanted.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                wanted.add(node.module.split(".")[0])
+    return [name for name in PRELOAD if name.split(".")[0] in wanted]
+
+
+class Zygote:
+    """The judge's fork server (tf_katas.zygote), started on first use."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen | None = None
+        self.broken = os.environ.get("KATA_ZYGOTE") == "off"
+
+    def _start(self, impl_dir: Path) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tf_katas.zygote", str(theirs.fileno()), *preloads(impl_dir)],
+            cwd=tempfile.gettempdir(),
+            pass_fds=[theirs.fileno()],
+            stdin=subprocess.DEVNULL,
+        )
+        theirs.close()
+        self.sock = ours
+        ours.settimeout(120)
+        if ours.recv(64) != b'{"ready": true}':
+            raise OSError("the fork server did not start")
+
+    def fork(self, config: dict, sandbox_end: socket.socket) -> ForkedProcess | None:
+        """A sandbox process serving `sandbox_end`, or None when forking is not possible."""
+        if self.broken:
+            return None
+        try:
+            if self.process is None or self.process.poll() is not None:
+                self._start(Path(config["impl"]))
+            socket.send_fds(self.sock, [json.dumps(config).encode()], [sandbox_end.fileno()])
+            reply = json.loads(self.sock.recv(256))
+        except (OSError, ValueError):
+            self.broken = True
+            self.close()
+            return None
+        return ForkedProcess(int(reply["pid"]))
+
+    def close(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+ZYGOTE = Zygote()
 
 
 class TestClock:

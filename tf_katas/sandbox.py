@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from tf_katas.procs import die_with_parent
 from tf_katas.wire import Codec, WireError, receive, send
 
 TRACEBACK_LIMIT = 4000
@@ -175,22 +176,28 @@ def apply_limits(config: dict) -> None:
     os.umask(0o077)
 
 
-def main() -> None:
-    config = json.loads(sys.argv[1])
-    sock = socket.socket(fileno=config["fd"])
+def serve(config: dict, sock: socket.socket) -> None:
+    """Applies the limits, imports the kata module and answers the judge until it hangs up."""
     apply_limits(config)
+    die_with_parent()
     # The kata's folder is not on sys.path: its siblings (a conftest.py...) are never imported.
-    sys.path[:] = [p for p in sys.path if p and Path(p).resolve() != Path(config["impl"]).resolve()]
+    impl = Path(config["impl"]).resolve()
+    sys.path[:] = [p for p in sys.path if p and Path(p).resolve() != impl]
     server = Server(sock)
     from tf_katas.loader import KataLoadError, load_kata_module
 
     try:
-        module = load_kata_module(Path(config["impl"]), config["name"])
+        module = load_kata_module(impl, config["name"])
     except KataLoadError as err:
         send(sock, {"exc": describe_exception(err)})
         return
     send(sock, {"ready": server.codec.encode(module)})
     server.serve()
+
+
+def main() -> None:
+    config = json.loads(sys.argv[1])
+    serve(config, socket.socket(fileno=config["fd"]))
 
 
 if __name__ == "__main__":
