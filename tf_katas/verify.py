@@ -69,6 +69,29 @@ def stub_breaches(root: Path) -> list[str]:
     return breaches
 
 
+def grading_checks(root: Path, katas: list[Kata], workers: int | None) -> tuple[int, list[str]]:
+    """Graded as `kata grade` grades (sandboxed), solutions/ earns full marks and the
+    untouched stubs earn nothing, every kata a `todo`. Returns (checks passed, breaches)."""
+    workers = default_workers(katas) if workers is None else workers
+    checks, breaches = 0, []
+    for folder in ("solutions", "katas"):
+        for kata in grade_submission(root, katas, root / folder, Limits(), workers=workers).katas:
+            if folder == "solutions":
+                held = kata.points == kata.max_points
+            else:
+                held = kata.points == 0 and kata.status == "todo"
+            if held:
+                checks += 1
+                continue
+            wrong = [t for t in kata.tests if (t.outcome == "passed") == (folder == "katas")]
+            details = "; ".join(f"{t.name}: {t.message[:300]}" for t in wrong)[:800]
+            breaches.append(
+                f"graded {folder}/{kata.name}: {kata.points:g} of {kata.max_points} points, "
+                f"{kata.status}: {details or kata.message[:300]}"
+            )
+    return checks, breaches
+
+
 def verify(
     root: Path,
     katas: list[Kata],
@@ -87,27 +110,10 @@ def verify(
     on_solutions = run_katas(root, root / "solutions", present, workers=workers)
     progress("running every test on the untouched stubs in katas/...")
     on_stubs = run_katas(root, root / "katas", present, workers=workers)
-    progress("grading a copy of solutions/ as `kata grade` would (sandboxed)...")
-    graded = grade_submission(
-        root,
-        present,
-        root / "solutions",
-        Limits(),
-        workers=default_workers(present) if workers is None else workers,
-    )
-    for kata in graded.katas:
-        if kata.points == kata.max_points:
-            checks += 1
-            continue
-        failures = [
-            f"{t.name}: {t.message[:300]}"
-            for t in kata.tests
-            if t.outcome != "passed" and t.outcome != "skipped"
-        ]
-        breaches.append(
-            f"{kata.name}: graded {kata.points:g} of {kata.max_points} on solutions/ "
-            f"({kata.status}): {'; '.join(failures)[:800] or kata.message[:300]}"
-        )
+    progress("grading solutions/ and the stubs as `kata grade` would (sandboxed)...")
+    graded_checks, graded_breaches = grading_checks(root, present, workers)
+    checks += graded_checks
+    breaches += graded_breaches
 
     for kata in present:
         solved, stubbed = on_solutions[kata.name], on_stubs[kata.name]

@@ -40,7 +40,7 @@ def test_solutions_pass_stubs_are_todo_and_a_broken_module_is_an_error(toy_proje
 def test_verify_holds_on_a_sound_project_and_names_each_breach(toy_project):
     katas = load_manifest(toy_project)
     checks, breaches = verify(toy_project, katas, workers=0, progress=lambda _: None)
-    assert (checks, breaches) == (2 + 2 + 1, [])  # passes, stub failures, a full grade
+    assert (checks, breaches) == (2 + 2 + 2, [])  # passes, stub failures, two grades
 
     tests = toy_project / "tests" / "test_toy.py"
     tests.write_text(tests.read_text() + "\n\ndef test_nothing(kata):\n    assert True\n")
