@@ -8,6 +8,7 @@ test's temporary files to the sandbox's unprivileged user, and closes every sand
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -50,7 +51,7 @@ class Judge:
         # Files a test prepares in tmp_path must be readable, and the folder writable, by
         # the sandbox's user (nobody, when grading as root).
         if "tmp_path" in getattr(item, "funcargs", {}):
-            _open_to_all(Path(item.funcargs["tmp_path"]), item.config)
+            _open_to_all(Path(item.funcargs["tmp_path"]))
         self.clock.test_deadline = time.monotonic() + self.limits.test_seconds
         try:
             yield
@@ -67,14 +68,16 @@ def shareable_basetemp(config: pytest.Config) -> None:
         config.option.basetemp = str(folder / "tmp")
 
 
-def _open_to_all(path: Path, config: pytest.Config) -> None:
-    base = Path(config._tmp_path_factory.getbasetemp())
-    for folder in (path, *path.parents):
-        os.chmod(folder, 0o777 if folder == path else 0o711)
-        if folder == base:
-            break
+def _open_to_all(path: Path) -> None:
+    """`path` and what the test put in it become the sandbox's to read and write; the
+    folders above it (pytest's, under grading's own temporary folder) become passable."""
+    os.chmod(path, 0o777)
     for child in path.rglob("*"):
         os.chmod(child, 0o777 if child.is_dir() else 0o666)
+    for folder in path.parents:
+        if folder.stat().st_mode & stat.S_IXOTH:
+            break
+        os.chmod(folder, 0o711)
 
 
 def open_kata(judge: Judge, impl_dir: Path, name: str, opened: list[Sandbox]):
