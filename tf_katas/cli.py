@@ -125,7 +125,7 @@ def cmd_next(args, root, katas, impl_dir) -> int:
         f"  then `kata check {kata.name}` (or `kata watch` to re-run on every save); "
         f"stuck? `kata hint {kata.name}`"
     )
-    return 1
+    return 0
 
 
 def cmd_check(args, root, katas, impl_dir) -> int:
