@@ -49,3 +49,19 @@ def test_verify_holds_on_a_sound_project_and_names_each_breach(toy_project):
     _, breaches = verify(toy_project, katas, workers=0, progress=lambda _: None)
     assert any("test_nothing: passes on the untouched stub" in b for b in breaches)
     assert any("katas/toy.py is not the stub generated" in b and "double" in b for b in breaches)
+
+
+def test_a_warm_process_reruns_with_fresh_modules(toy_project):
+    """`kata watch` reruns in processes started ahead of time: each sees the saved code."""
+    from tf_katas.warm import WarmPytest
+
+    katas = load_manifest(toy_project)
+    runner = WarmPytest(toy_project)
+    try:
+        before = run_katas(toy_project, toy_project / "katas", katas, workers=0, runner=runner)
+        (toy_project / "katas" / "toy.py").write_text(
+            "def double(x):\n    return 2 * x\n\n\ndef halve(x):\n    return x / 2\n")
+        after = run_katas(toy_project, toy_project / "katas", katas, workers=0, runner=runner)
+    finally:
+        runner.close()
+    assert before["toy"].status == TODO and after["toy"].status == PASSING
