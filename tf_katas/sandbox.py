@@ -139,10 +139,13 @@ class Server:
             graph = tf.function(target).get_concrete_function(*args, **kwargs).graph
             return sorted({operation.type for operation in graph.get_operations()})
         if op == "gradient":
-            from tf_katas.testing import gradient_of
+            from tf_katas.testing import weighted_gradient_of
 
-            return gradient_of(
-                target, *self.codec.decode(request["args"]), **self.codec.decode(request["kwargs"])
+            return weighted_gradient_of(
+                target,
+                self.codec.decode(request["weights"]),
+                *self.codec.decode(request["args"]),
+                **self.codec.decode(request["kwargs"]),
             )
         if op == "getitem":
             return target[self.codec.decode(request["key"])]

@@ -197,10 +197,23 @@ def gradient_of(fn: Callable, *args: Any, **kwargs: Any) -> list[np.ndarray | No
     or that is not floating point, gives None. While grading, the tape runs in the kata's
     own process, since a tape cannot follow a computation into another process.
     """
+    return weighted_gradient_of(fn, None, *args, **kwargs)
+
+
+def weighted_gradient_of(
+    fn: Callable, weights: Any, *args: Any, **kwargs: Any
+) -> list[np.ndarray | None]:
+    """d sum(weights * fn(*args)) / d arg, as `gradient_of` (weights None: all ones).
+
+    Weighting the output reaches what a plain sum cannot: the sum of softmax is always 1,
+    so only weights show its Jacobian (d sum(w * p) / da = J^T w).
+    """
     from tf_katas.remote import Remote
 
     if isinstance(fn, Remote):
-        return fn._sandbox.request("gradient", fn._handle, args=list(args), kwargs=kwargs)
+        return fn._sandbox.request(
+            "gradient", fn._handle, weights=weights, args=list(args), kwargs=kwargs
+        )
     import tensorflow as tf
 
     inputs = [tf.constant(a) if not isinstance(a, tf.Variable) else a for a in args]
@@ -209,6 +222,8 @@ def gradient_of(fn: Callable, *args: Any, **kwargs: Any) -> list[np.ndarray | No
             if tensor.dtype.is_floating:
                 tape.watch(tensor)
         output = fn(*inputs, **kwargs)
+        if weights is not None:
+            output = output * tf.cast(weights, output.dtype)
         total = tf.reduce_sum(output)
     grads = tape.gradient(total, inputs)
     return [None if g is None else np.asarray(g) for g in grads]
