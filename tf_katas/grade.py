@@ -18,6 +18,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 
 from tf_katas import procs
@@ -145,6 +146,43 @@ def score(kata: Kata, result: KataResult | None, problem: str | None) -> KataGra
     return grade
 
 
+def judge(
+    root: Path,
+    staged: Path,
+    katas: list[Kata],
+    extra: tuple[str, ...],
+    limits: Limits,
+    workers: int,
+    problems: dict[str, str],
+) -> dict[str, KataResult]:
+    """Runs the judge on the staged katas. Should it die (killed from outside?), grades kata
+    by kata, so that a kata which kills its judge loses only itself."""
+    if not katas:
+        return {}
+    try:
+        budget = limits.kata_seconds * len(katas) + 120
+        return run_katas(
+            root, staged, katas, workers=workers, extra=extra, runner=supervised(budget)
+        )
+    except RuntimeError:
+        results = {}
+        for kata in katas:
+            try:
+                results.update(
+                    run_katas(
+                        root,
+                        staged,
+                        [kata],
+                        workers=0,
+                        extra=extra,
+                        runner=supervised(limits.kata_seconds + 120),
+                    )
+                )
+            except RuntimeError as err:
+                problems[kata.name] = f"grading stopped: {clip(str(err), 500)}"
+        return results
+
+
 def grade_submission(
     root: Path, katas: list[Kata], submission: Path, limits: Limits, workers: int = 0
 ) -> SubmissionGrade:
@@ -161,47 +199,11 @@ def grade_submission(
             f"--memory-mb={limits.memory_mb}",
             f"--basetemp={staging / 'tmp'}",
         )
-        budget = limits.kata_seconds * max(1, len(to_run)) + 120
-        results: dict[str, KataResult] = {}
-        if to_run:
-            try:
-                results = run_katas(
-                    root,
-                    staging / "submission",
-                    to_run,
-                    workers=workers,
-                    extra=extra,
-                    runner=supervised(budget),
-                )
-            except RuntimeError:
-                # The judge died (killed from outside?): grade kata by kata; one loses only itself
-                for kata in to_run:
-                    try:
-                        results.update(
-                            run_katas(
-                                root,
-                                staging / "submission",
-                                [kata],
-                                workers=0,
-                                extra=extra,
-                                runner=supervised(limits.kata_seconds + 120),
-                            )
-                        )
-                    except RuntimeError as err:
-                        problems[kata.name] = f"grading stopped: {clip(str(err), 500)}"
+        results = judge(root, staging / "submission", to_run, extra, limits, workers, problems)
         grades = [score(k, results.get(k.name), problems.get(k.name)) for k in katas]
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return SubmissionGrade(
-        submission.name,
-        grades,
-        time.monotonic() - started,
-        {
-            "test_seconds": limits.test_seconds,
-            "kata_seconds": limits.kata_seconds,
-            "memory_mb": limits.memory_mb,
-        },
-    )
+    return SubmissionGrade(submission.name, grades, time.monotonic() - started, asdict(limits))
 
 
 def is_submission(folder: Path, katas: list[Kata]) -> bool:
