@@ -100,7 +100,7 @@ def pytest_command(
 
 def default_workers(katas: list[Kata]) -> int:
     """xdist pays a second TensorFlow import; worth it only for several katas."""
-    return min(os.cpu_count() or 1, 4) if len(katas) > 2 else 0
+    return min(os.cpu_count() or 1, 4) if len(katas) > 12 else 0
 
 
 def run_katas(
