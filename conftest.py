@@ -8,22 +8,19 @@ fixture (the module named by the test file: tests/test_<kata>.py) or `load_kata(
 from __future__ import annotations
 
 import os
-import random
 import sys
 from pathlib import Path
 
 # Before TensorFlow is first imported, anywhere: keep its C++ INFO/WARNING lines out of reports.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from hypothesis import HealthCheck, Phase, settings  # noqa: E402
 
 from tf_katas import judge  # noqa: E402
 from tf_katas.loader import KataLoadError, load_kata_module  # noqa: E402
 from tf_katas.project import resolve_impl  # noqa: E402
-
-SEED = 20190919  # the notes' date
+from tf_katas.testing import SEED, fix_seeds  # noqa: E402
 
 MARKERS = {
     "gpu": "hot-path benchmark; runs only with `pytest -m gpu`",
@@ -114,13 +111,9 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 @pytest.fixture(autouse=True)
 def _fixed_seeds() -> None:
-    """Every test starts from the same seeds: Python's, NumPy's and TensorFlow's."""
-    random.seed(SEED)
-    np.random.seed(SEED)
-    if "tensorflow" in sys.modules:
-        sys.modules["tensorflow"].random.set_seed(SEED)
-    if "keras" in sys.modules:
-        sys.modules["keras"].utils.set_random_seed(SEED)
+    """Every test starts from the same seeds: Python's, NumPy's and TensorFlow's (and, when
+    grading, the same in the kata's process: see tf_katas.judge)."""
+    fix_seeds(SEED)
 
 
 @pytest.fixture(scope="session")

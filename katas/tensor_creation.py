@@ -117,8 +117,9 @@ def uniform(
 ) -> tf.Tensor:
     """float32 samples of the uniform distribution on [minval, maxval), of the given shape.
 
-    `maxval` is the upper bound, not the width of the interval. Same seed, same values, on
-    every call; the global random state is left alone.
+    `maxval` is the upper bound, not the width of the interval (float32 rounding of
+    minval + u * (maxval - minval) may, rarely, land on maxval itself). Same seed, same
+    values, on every call; the global random state is left alone.
 
     Raises ValueError when `minval >= maxval` (TensorFlow's float sampler does not check
     this and silently returns numbers outside the interval you meant), or for a negative

@@ -218,8 +218,9 @@ def uniform(shape: Sequence[int], lo: float, hi: float) -> tf.Tensor:
     `tf.random_uniform` now raises AttributeError (ERRATA.md): the working form is
     `tf.random.uniform(shape, minval=lo, maxval=hi)`.
 
-    Returns a float32 `tf.Tensor` of the given shape; every value v has lo <= v < hi, and
-    over many values the mean is near (lo + hi) / 2 and the variance near (hi - lo)**2 / 12.
+    Returns a float32 `tf.Tensor` of the given shape; every value v has lo <= v < hi (or,
+    rarely, v == hi: float32 rounding of lo + u * (hi - lo) can land on it), and over many
+    values the mean is near (lo + hi) / 2 and the variance near (hi - lo)**2 / 12.
 
     Raises ValueError, its message showing lo and hi, when lo >= hi (TensorFlow itself
     returns numbers outside the range without complaint).

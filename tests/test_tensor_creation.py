@@ -240,7 +240,8 @@ def test_uniform_stays_in_its_interval_and_fills_it(kata):
     sample = to_numpy(kata.uniform(SAMPLE_SHAPE, minval=2.0, maxval=5.0, seed=31))
     assert_shape(sample, SAMPLE_SHAPE, what="uniform(shape, minval=2.0, maxval=5.0)")
     low, high = float(sample.min()), float(sample.max())
-    assert 2.0 <= low and high < 5.0, (
+    # float32 rounding of 2 + 3u may land on 5 itself, rarely: still a correct sampler.
+    assert 2.0 <= low and high <= 5.0, (
         f"uniform(minval=2, maxval=5): values must lie in [2, 5), got [{low}, {high}]")
     assert low < 2.01 and high > 4.99, (
         f"uniform(minval=2, maxval=5): {N} samples should reach both ends, got [{low}, {high}]")

@@ -430,9 +430,10 @@ def test_uniform_fills_the_range_with_the_right_statistics(kata, lo, hi):
         f"{what}: expected shape ({UNIFORM_N},), got {values.shape}"
     )
     assert np.isfinite(values).all(), f"{what}: NaN or inf values"
-    outside = values[(values < lo) | (values >= hi)]
+    # float32 rounding of lo + u * (hi - lo) may land on hi itself: that is still correct.
+    outside = values[(values < lo) | (values > hi)]
     assert outside.size == 0, (
-        f"{what}: {outside.size} values outside [{lo}, {hi}), e.g. {outside[:5]}"
+        f"{what}: {outside.size} values outside [{lo}, {hi}], e.g. {outside[:5]}"
     )
     width = hi - lo
     # Five standard errors of the sample mean and sample variance of U(lo, hi).

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tf_katas.remote import ZYGOTE, Limits, Sandbox, SandboxFailure, SubmissionError, TestClock
+from tf_katas.testing import SEED
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -39,9 +40,12 @@ class Judge:
             memory_mb=config.getoption("--memory-mb"),
         )
         self.clock = TestClock()
+        self.sandboxes: list[Sandbox] = []
 
     def open(self, impl_dir: Path, name: str) -> Sandbox:
-        return Sandbox(impl_dir, name, self.limits, self.clock)
+        sandbox = Sandbox(impl_dir, name, self.limits, self.clock)
+        self.sandboxes.append(sandbox)
+        return sandbox
 
     def pytest_sessionfinish(self) -> None:
         ZYGOTE.close()
@@ -53,6 +57,10 @@ class Judge:
         if "tmp_path" in getattr(item, "funcargs", {}):
             _open_to_all(Path(item.funcargs["tmp_path"]))
         self.clock.test_deadline = time.monotonic() + self.limits.test_seconds
+        # The kata's process starts each test from the same seeds as a local run does.
+        self.sandboxes = [s for s in self.sandboxes if s.is_open]
+        for sandbox in self.sandboxes:
+            sandbox.reseed(SEED)
         try:
             yield
         finally:

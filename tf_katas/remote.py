@@ -307,6 +307,13 @@ class Sandbox:
             raise_remote(reply["exc"])
         return self.codec.decode(reply["ok"])
 
+    @property
+    def is_open(self) -> bool:
+        return self.module is not None and self.failure is None and self.process.poll() is None
+
+    def reseed(self, seed: int) -> None:
+        self.request("seed", self.module._handle, seed=seed)
+
     def _answer_callback(self, call: dict) -> None:
         try:
             function = self.codec.local(call["id"])

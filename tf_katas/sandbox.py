@@ -138,6 +138,10 @@ class Server:
             args, kwargs = self.codec.decode(request["args"]), self.codec.decode(request["kwargs"])
             graph = tf.function(target).get_concrete_function(*args, **kwargs).graph
             return sorted({operation.type for operation in graph.get_operations()})
+        if op == "seed":
+            from tf_katas.testing import fix_seeds
+
+            return fix_seeds(int(self.codec.decode(request["seed"])))
         if op == "gradient":
             from tf_katas.testing import weighted_gradient_of
 

@@ -12,6 +12,22 @@ from typing import Any
 
 import numpy as np
 
+SEED = 20190919  # the notes' date: every test starts from it, locally and while grading
+
+
+def fix_seeds(seed: int = SEED) -> None:
+    """Seeds Python's, NumPy's, TensorFlow's and Keras' random generators (those imported)."""
+    import random
+    import sys
+
+    random.seed(seed)
+    np.random.seed(seed)
+    if "tensorflow" in sys.modules:
+        sys.modules["tensorflow"].random.set_seed(seed)
+    if "keras" in sys.modules:
+        sys.modules["keras"].utils.set_random_seed(seed)
+
+
 DTYPE_KINDS = {
     "float": np.floating,
     "integer": np.integer,
