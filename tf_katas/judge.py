@@ -57,10 +57,10 @@ class Judge:
         if "tmp_path" in getattr(item, "funcargs", {}):
             _open_to_all(Path(item.funcargs["tmp_path"]))
         self.clock.test_deadline = time.monotonic() + self.limits.test_seconds
-        # The kata's process starts each test from the same seeds as a local run does.
+        # The kata's process starts each test as a local run does: same seeds, no figures.
         self.sandboxes = [s for s in self.sandboxes if s.is_open]
         for sandbox in self.sandboxes:
-            sandbox.reseed(SEED)
+            sandbox.start_test(SEED)
         try:
             yield
         finally:

@@ -314,8 +314,9 @@ class Sandbox:
     def is_open(self) -> bool:
         return self.module is not None and self.failure is None and self.process.poll() is None
 
-    def reseed(self, seed: int) -> None:
-        self.request("seed", self.module._handle, seed=seed)
+    def start_test(self, seed: int) -> None:
+        """Seeds the kata's process and closes its pyplot figures, as a local test starts."""
+        self.request("new_test", self.module._handle, seed=seed)
 
     def _answer_callback(self, call: dict) -> None:
         try:
