@@ -41,6 +41,9 @@ class Judge:
         )
         self.clock = TestClock()
         self.sandboxes: list[Sandbox] = []
+        if not hasattr(config, "workerinput") and config.getoption("numprocesses", None):
+            return  # the xdist controller runs no test: its workers start their own
+        ZYGOTE.start(config.impl_dir)
 
     def open(self, impl_dir: Path, name: str) -> Sandbox:
         sandbox = Sandbox(impl_dir, name, self.limits, self.clock)

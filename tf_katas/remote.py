@@ -451,13 +451,17 @@ def preloads(impl_dir: Path) -> list[str]:
 
 
 class Zygote:
-    """The judge's fork server (tf_katas.zygote), started on first use."""
+    """The judge's fork server (tf_katas.zygote): started early, so that it imports
+    TensorFlow while the judge collects the tests, and waited for at the first fork."""
 
     def __init__(self) -> None:
         self.process: subprocess.Popen | None = None
+        self.ready = False
         self.broken = os.environ.get("KATA_ZYGOTE") == "off"
 
-    def _start(self, impl_dir: Path) -> None:
+    def start(self, impl_dir: Path) -> None:
+        if self.broken or (self.process is not None and self.process.poll() is None):
+            return
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tf_katas.zygote", str(theirs.fileno()), *preloads(impl_dir)],
@@ -466,18 +470,19 @@ class Zygote:
             stdin=subprocess.DEVNULL,
         )
         theirs.close()
-        self.sock = ours
+        self.sock, self.ready = ours, False
         ours.settimeout(120)
-        if ours.recv(64) != b'{"ready": true}':
-            raise OSError("the fork server did not start")
 
     def fork(self, config: dict, sandbox_end: socket.socket) -> ForkedProcess | None:
         """A sandbox process serving `sandbox_end`, or None when forking is not possible."""
         if self.broken:
             return None
         try:
-            if self.process is None or self.process.poll() is not None:
-                self._start(Path(config["impl"]))
+            self.start(Path(config["impl"]))
+            if not self.ready:
+                if self.sock.recv(64) != b'{"ready": true}':
+                    raise OSError("the fork server did not start")
+                self.ready = True
             socket.send_fds(self.sock, [json.dumps(config).encode()], [sandbox_end.fileno()])
             reply = json.loads(self.sock.recv(256))
         except (OSError, ValueError):
