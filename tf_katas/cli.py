@@ -103,9 +103,7 @@ def cmd_next(args, root, katas, impl_dir) -> int:
         if result.status != PASSING:
             break
     else:
-        console.print(
-            "[green]Every kata passes. Well done![/] Try `pytest -m gpu` to benchmark your code."
-        )
+        console.print("[green]Every kata passes. Well done![/]")
         return 0
     number = katas.index(kata) + 1
     console.print(f"[bold]Next: kata {number} of {len(katas)}, {kata.name}[/] — {kata.title}")
@@ -174,8 +172,14 @@ def cmd_sync(args, root, katas, impl_dir) -> int:
     from tf_katas.readme import write_table
     from tf_katas.stubs import write_stubs
 
-    for path in write_stubs(root / "solutions", root / "katas", args.names or None):
+    written, kept = write_stubs(root / "solutions", root / "katas", args.names or None, args.force)
+    for path in written:
         console.print(f"wrote {path.relative_to(root)}")
+    for path in kept:
+        console.print(
+            f"[yellow]kept {path.relative_to(root)}: it holds code that is not a stub "
+            "(yours?); --force overwrites it[/]"
+        )
     write_table(root, katas)
     console.print("wrote the kata table in README.md")
     return 0
@@ -282,6 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="maintainers: regenerate stubs from solutions and the README's kata table",
     )
     p.add_argument("names", nargs="*", help="only these katas' stubs")
+    p.add_argument("--force", action="store_true", help="overwrite kata modules holding code")
     return parser
 
 

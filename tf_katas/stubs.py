@@ -61,14 +61,46 @@ def stale_stubs(solutions: Path, katas: Path) -> list[str]:
     return stale
 
 
-def write_stubs(solutions: Path, katas: Path, names: list[str] | None = None) -> list[Path]:
-    """(Re)writes katas/<name>.py from solutions/<name>.py; all modules when `names` is None."""
+def has_learner_code(path: Path) -> bool:
+    """True when a public function of the kata module no longer just raises
+    NotImplementedError: somebody's work, which regenerating the stub would erase."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError):
+        return path.exists()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.name.startswith(
+            "_"
+        ):
+            body = node.body[1:] if ast.get_docstring(node) is not None else node.body
+            if not (
+                len(body) == 1
+                and isinstance(body[0], ast.Raise)
+                and "NotImplementedError" in ast.unparse(body[0])
+            ):
+                return True
+    return False
+
+
+def write_stubs(
+    solutions: Path, katas: Path, names: list[str] | None = None, force: bool = False
+) -> tuple[list[Path], list[Path]]:
+    """(Re)writes katas/<name>.py from solutions/<name>.py; all modules when `names` is None.
+
+    A kata module holding a learner's code is kept unless `force`. Returns (written, kept).
+    """
     katas.mkdir(exist_ok=True)
-    written = []
+    written, kept = [], []
     for solution in sorted(solutions.glob("*.py")):
         if solution.name == "__init__.py" or (names is not None and solution.stem not in names):
             continue
         target = katas / solution.name
-        target.write_text(stub_source(solution.read_text(encoding="utf-8")), encoding="utf-8")
+        stub = stub_source(solution.read_text(encoding="utf-8"))
+        if target.exists() and target.read_text(encoding="utf-8") == stub:
+            continue
+        if not force and target.exists() and has_learner_code(target):
+            kept.append(target)
+            continue
+        target.write_text(stub, encoding="utf-8")
         written.append(target)
-    return written
+    return written, kept

@@ -5,8 +5,13 @@ import sys
 
 
 def kata(project, *args):
-    return subprocess.run([sys.executable, "-m", "tf_katas.cli", *args], cwd=project,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "tf_katas.cli", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_next_names_the_kata_what_to_write_and_the_first_failure(toy_project):
@@ -26,7 +31,8 @@ def test_check_lists_each_test_and_exits_0_only_when_the_kata_passes(toy_project
 
 def test_a_wrong_answer_shows_what_was_expected(toy_project):
     (toy_project / "katas" / "toy.py").write_text(
-        "def double(x):\n    return x + 2\n\n\ndef halve(x):\n    return x / 2\n")
+        "def double(x):\n    return x + 2\n\n\ndef halve(x):\n    return x / 2\n"
+    )
     done = kata(toy_project, "check", "toy")
     assert "failing: 1 of 2 tests pass" in done.stdout
     assert "assert 5 == 6" in done.stdout

@@ -60,7 +60,8 @@ def test_a_warm_process_reruns_with_fresh_modules(toy_project):
     try:
         before = run_katas(toy_project, toy_project / "katas", katas, workers=0, runner=runner)
         (toy_project / "katas" / "toy.py").write_text(
-            "def double(x):\n    return 2 * x\n\n\ndef halve(x):\n    return x / 2\n")
+            "def double(x):\n    return 2 * x\n\n\ndef halve(x):\n    return x / 2\n"
+        )
         after = run_katas(toy_project, toy_project / "katas", katas, workers=0, runner=runner)
     finally:
         runner.close()

@@ -63,3 +63,19 @@ def test_stale_stubs_are_found_and_rewritten(tmp_path):
     assert stale_stubs(tmp_path / "solutions", tmp_path / "katas") == []
     (tmp_path / "katas" / "m.py").write_text(stub_source(SOLUTION).replace("twice", "thrice"))
     assert stale_stubs(tmp_path / "solutions", tmp_path / "katas") == ["m"]
+
+
+def test_regenerating_stubs_keeps_a_learners_work_unless_forced(tmp_path):
+    (tmp_path / "solutions").mkdir()
+    (tmp_path / "solutions" / "m.py").write_text(SOLUTION)
+    (tmp_path / "katas").mkdir()
+    work = "def double(x):\n    return x + x\n"
+    (tmp_path / "katas" / "m.py").write_text(work)
+    written, kept = write_stubs(tmp_path / "solutions", tmp_path / "katas")
+    assert (written, kept) == ([], [tmp_path / "katas" / "m.py"])
+    assert (tmp_path / "katas" / "m.py").read_text() == work
+    written, _ = write_stubs(tmp_path / "solutions", tmp_path / "katas", force=True)
+    assert (
+        written == [tmp_path / "katas" / "m.py"]
+        and stale_stubs(tmp_path / "solutions", tmp_path / "katas") == []
+    )
