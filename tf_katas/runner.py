@@ -70,7 +70,6 @@ def kata_status(tests: list[Outcome]) -> str:
 
 
 def pytest_command(
-    root: Path,
     impl_dir: Path,
     katas: list[Kata],
     results: Path,
@@ -120,7 +119,7 @@ def run_katas(
     workers = default_workers(katas) if workers is None else workers
     with tempfile.TemporaryDirectory(prefix="kata-") as tmp:
         results_file = Path(tmp) / "results.json"
-        command = pytest_command(root, impl_dir, katas, results_file, workers, extra)
+        command = pytest_command(impl_dir, katas, results_file, workers, extra)
         code, output = (runner or run_subprocess)(command, root)
         if not results_file.is_file():
             raise RuntimeError(f"pytest stopped before reporting (exit {code}):\n{output[-3000:]}")
