@@ -17,10 +17,13 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import pytest  # noqa: E402
 from hypothesis import HealthCheck, Phase, settings  # noqa: E402
 
-from tf_katas import judge  # noqa: E402
+from tf_katas.grading import judge  # noqa: E402
 from tf_katas.loader import KataLoadError, load_kata_module  # noqa: E402
 from tf_katas.project import resolve_impl  # noqa: E402
 from tf_katas.testing import SEED, fix_seeds  # noqa: E402
+
+# The hot-path benchmarks' options and end-of-run report (`pytest -m gpu`).
+pytest_plugins = ["tf_katas.benchmarking.plugin"]
 
 MARKERS = {
     "gpu": "hot-path benchmark; runs only with `pytest -m gpu`",
@@ -112,7 +115,7 @@ def pytest_report_header(config: pytest.Config) -> str:
 @pytest.fixture(autouse=True)
 def _fixed_seeds() -> None:
     """Every test starts from the same seeds: Python's, NumPy's and TensorFlow's (and, when
-    grading, the same in the kata's process: see tf_katas.judge)."""
+    grading, the same in the kata's process: see tf_katas.grading.judge)."""
     fix_seeds(SEED)
 
 
@@ -127,7 +130,7 @@ def load_kata(pytestconfig: pytest.Config, impl_dir: Path):
     """Loads `<impl>/<name>.py`; a missing or broken module fails the test that asked.
 
     In grading mode (`--sandbox`) the module runs in its own limited process instead, and
-    the tests get a proxy of it (tf_katas.remote).
+    the tests get a proxy of it (tf_katas.grading.remote).
     """
     loaded, sandboxes = {}, []
 

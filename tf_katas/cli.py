@@ -12,10 +12,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from tf_katas.grading.remote import Limits
 from tf_katas.hints import HintLog
 from tf_katas.manifest import Kata, ManifestError, kata_named, load_manifest
 from tf_katas.project import find_root, resolve_impl
-from tf_katas.remote import Limits
 from tf_katas.runner import ERROR, FAILING, PASSING, TODO, KataResult, results_for
 
 STYLE = {PASSING: "green", FAILING: "red", TODO: "yellow", ERROR: "bold red"}
@@ -156,11 +156,20 @@ def cmd_watch(args, root, katas, impl_dir) -> int:
 
 
 def cmd_verify(args, root, katas, impl_dir) -> int:
+    from tf_katas.proofs import run_proofs
     from tf_katas.verify import verify
 
-    checks, breaches = verify(
-        root, katas, workers=args.workers, progress=lambda text: console.print(f"[dim]{text}[/]")
-    )
+    def progress(text: str) -> None:
+        console.print(f"[dim]{escape(text)}[/]")
+
+    if args.mistakes is None:
+        checks, breaches = verify(root, katas, workers=args.workers, progress=progress)
+    else:
+        chosen = [kata_named(katas, args.mistakes)] if args.mistakes else katas
+        report = run_proofs(root, chosen, workers=args.workers, progress=progress)
+        checks, breaches = report.checks, report.breaches
+        for line in report.caught if args.verbose else ():
+            console.print(f"[green]✓[/] {escape(line)}")
     for breach in breaches:
         console.print(f"[red]✗[/] {escape(breach)}")
     # One plain line a CI log reader can count: checks that held, breaches found.
@@ -186,8 +195,8 @@ def cmd_sync(args, root, katas, impl_dir) -> int:
 
 
 def cmd_grade(args, root, katas, impl_dir) -> int:
-    from tf_katas.grade import grade_path, is_submission
-    from tf_katas.reports import write_class_reports, write_reports
+    from tf_katas.grading.grade import grade_path, is_submission
+    from tf_katas.grading.reports import write_class_reports, write_reports
 
     path = Path(args.path).resolve()
     if not path.is_dir():
@@ -242,10 +251,26 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser(
         "verify",
         parents=[common],
-        help="maintainers: solutions pass, stubs fail, stubs match solutions",
+        help="maintainers: solutions pass, stubs and trivial implementations fail, "
+        "catalogued mistakes are caught, stubs match solutions",
     )
     p.add_argument(
-        "--workers", type=int, default=None, help="pytest-xdist workers (default: cores)"
+        "--workers",
+        type=int,
+        default=None,
+        help="pytest-xdist workers (default: cores); with --mistakes, pytest processes",
+    )
+    p.add_argument(
+        "--mistakes",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="KATA",
+        help="only the proofs (catalogued mistakes caught, trivial implementations failing, "
+        "alternative solutions passing), for KATA or for every kata",
+    )
+    p.add_argument(
+        "-v", "--verbose", action="store_true", help="with --mistakes: which test caught what"
     )
     p = verbs.add_parser(
         "grade", help="course staff: grade a submission folder (or a folder of them)"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tf_katas.remote import sandbox_user
+from tf_katas.grading.remote import sandbox_user
 
 from .conftest import make_toy_project
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tf_katas.wire import Codec, WireError
+from tf_katas.grading.wire import Codec, WireError
 
 
 class Proxy:

@@ -2,7 +2,7 @@
 
 Three kinds of process: this one (the grader: stages the submission, supervises, scores,
 writes the reports), the judge (pytest running the project's own tests, trusted) and, per
-kata, a sandbox running the submission's module under limits (tf_katas.remote). The
+kata, a sandbox running the submission's module under limits (tf_katas.grading.remote). The
 submission's code runs only in its sandboxes; only the kata modules are copied out of the
 submission folder, so no conftest.py, pytest.ini or other file of it is ever loaded.
 """
@@ -21,10 +21,10 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
-from tf_katas import procs
+from tf_katas.grading import procs
 from tf_katas.manifest import Kata
-from tf_katas.remote import Limits, sandbox_user
-from tf_katas.reports import KataGrade, SubmissionGrade, TestGrade, clip
+from tf_katas.grading.remote import Limits, sandbox_user
+from tf_katas.grading.reports import KataGrade, SubmissionGrade, TestGrade, clip
 from tf_katas.runner import ERROR, FAILING, PASSING, TODO, KataResult, kata_status, run_katas
 
 MODULE_LIMIT = 2**20  # a kata module over 1 MiB is not source code

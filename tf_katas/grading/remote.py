@@ -1,7 +1,7 @@
 """The judge's side of grading: the kata under test runs in a sandbox process, and the
 tests see it through proxies.
 
-`Sandbox.start()` launches `python -m tf_katas.sandbox` under limits; `sandbox.module` is a
+`Sandbox.start()` launches `python -m tf_katas.grading.sandbox` under limits; `sandbox.module` is a
 `Remote` standing for the kata module. Calling a function through it sends the arguments as
 data, waits (under the test's and the kata's time limits, watching the sandbox's memory)
 and returns the result as data, or a `Remote` for anything that is not data. A `Remote`
@@ -30,8 +30,8 @@ from typing import Any
 
 import numpy as np
 
-from tf_katas import procs
-from tf_katas.wire import Codec, WireError, receive, send
+from tf_katas.grading import procs
+from tf_katas.grading.wire import Codec, WireError, receive, send
 
 LOG_TAIL = 2000
 # Exceptions raised in the sandbox are raised again here as the first of their classes
@@ -209,6 +209,21 @@ class Remote:
     def __repr__(self) -> str:
         return f"<{self._type} in the kata's process>"
 
+    # What tf_katas.testing asks of an object in the kata's process, without importing this
+    # module (it would close the cycle testing -> remote -> zygote -> sandbox -> testing).
+    __kata_remote__ = True
+
+    def __kata_mro__(self) -> tuple[str, ...]:
+        return self._mro
+
+    def __kata_op_types__(self, args: tuple, kwargs: dict) -> set[str]:
+        return op_types(self, args, kwargs)
+
+    def __kata_gradient__(self, weights: Any, args: tuple, kwargs: dict) -> Any:
+        return self._sandbox.request(
+            "gradient", self._handle, weights=weights, args=list(args), kwargs=kwargs
+        )
+
 
 def _typed(value: Any, kind: type, what: str) -> Any:
     if type(value) is not kind:
@@ -271,7 +286,7 @@ class Sandbox:
         if self.process is None:  # no fork server here: a fresh interpreter, slower to start
             with open(self.log, "wb") as log:
                 self.process = subprocess.Popen(
-                    [sys.executable, "-m", "tf_katas.sandbox", json.dumps(config)],
+                    [sys.executable, "-m", "tf_katas.grading.sandbox", json.dumps(config)],
                     cwd=self.workdir,
                     env=env,
                     stdin=subprocess.DEVNULL,
@@ -434,7 +449,7 @@ class ForkedProcess:
 def preloads(impl_dir: Path) -> list[str]:
     """The heavy libraries the kata modules in `impl_dir` import (read, never run), in the
     fork server's order; all of them if a module cannot be read."""
-    from tf_katas.zygote import PRELOAD
+    from tf_katas.grading.zygote import PRELOAD
 
     wanted = set()
     for module in impl_dir.glob("*.py"):
@@ -451,7 +466,7 @@ def preloads(impl_dir: Path) -> list[str]:
 
 
 class Zygote:
-    """The judge's fork server (tf_katas.zygote): started early, so that it imports
+    """The judge's fork server (tf_katas.grading.zygote): started early, so that it imports
     TensorFlow while the judge collects the tests, and waited for at the first fork."""
 
     def __init__(self) -> None:
@@ -464,7 +479,7 @@ class Zygote:
             return
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tf_katas.zygote", str(theirs.fileno()), *preloads(impl_dir)],
+            [sys.executable, "-m", "tf_katas.grading.zygote", str(theirs.fileno()), *preloads(impl_dir)],
             cwd=tempfile.gettempdir(),
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,

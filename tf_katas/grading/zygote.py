@@ -3,11 +3,11 @@
 Importing TensorFlow costs seconds; a grade starts one sandbox per kata. The judge starts
 this process before any submission code exists, it imports the heavy libraries (and runs
 no TensorFlow op, so no thread pool exists to be broken by fork), then forks one child per
-request. The child becomes a sandbox exactly as `python -m tf_katas.sandbox` would: own
+request. The child becomes a sandbox exactly as `python -m tf_katas.grading.sandbox` would: own
 session, own log, own folder and environment, limits and user applied before the kata is
 imported.
 
-Started as `python -m tf_katas.zygote FD MODULE...`, FD a SOCK_SEQPACKET socket to the
+Started as `python -m tf_katas.grading.zygote FD MODULE...`, FD a SOCK_SEQPACKET socket to the
 judge, MODULEs the libraries to import ahead (those of PRELOAD the katas import).
 """
 
@@ -35,7 +35,7 @@ def _become_sandbox(config: dict, fd: int) -> None:
         os.chdir(config["cwd"])
         os.environ.clear()
         os.environ.update(config["env"])
-        from tf_katas.sandbox import serve
+        from tf_katas.grading.sandbox import serve
 
         serve(config, socket.socket(fileno=fd))
     finally:

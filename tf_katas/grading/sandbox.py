@@ -2,10 +2,10 @@
 
 It applies its limits and drops privileges before it imports the kata module, then serves
 the judge's requests (get an attribute, call, convert to an array, iterate...) over one
-socket, values crossing as data only (tf_katas.wire). Whatever the kata module does, it does
+socket, values crossing as data only (tf_katas.grading.wire). Whatever the kata module does, it does
 here: the tests, their assertions and the reports live in other processes.
 
-Started as `python -m tf_katas.sandbox CONFIG_JSON`.
+Started as `python -m tf_katas.grading.sandbox CONFIG_JSON`.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from tf_katas.procs import die_with_parent
-from tf_katas.wire import Codec, WireError, receive, send
+from tf_katas.grading.procs import die_with_parent
+from tf_katas.grading.wire import Codec, WireError, receive, send
 
 TRACEBACK_LIMIT = 4000
 

@@ -1,7 +1,7 @@
 """Grading mode of the test suite (`pytest --sandbox`): what the judge process adds.
 
 The `kata` fixture then hands the tests a proxy of the kata module, which runs in a
-sandbox process (tf_katas.remote); this plugin gives each test its time limit, opens the
+sandbox process (tf_katas.grading.remote); this plugin gives each test its time limit, opens the
 test's temporary files to the sandbox's unprivileged user, and closes every sandbox.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tf_katas.remote import ZYGOTE, Limits, Sandbox, SandboxFailure, SubmissionError, TestClock
+from tf_katas.grading.remote import ZYGOTE, Limits, Sandbox, SandboxFailure, SubmissionError, TestClock
 from tf_katas.testing import SEED
 
 
