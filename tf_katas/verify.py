@@ -16,10 +16,10 @@ import ast
 from collections.abc import Callable
 from pathlib import Path
 
-from tf_katas.grade import grade_submission
+from tf_katas.grading.grade import grade_submission
+from tf_katas.grading.remote import Limits
 from tf_katas.manifest import Kata
 from tf_katas.readme import table_is_current
-from tf_katas.remote import Limits
 from tf_katas.runner import default_workers, run_katas
 from tf_katas.stubs import stale_stubs, stub_source
 
