@@ -22,6 +22,9 @@ from tf_katas.loader import KataLoadError, load_kata_module  # noqa: E402
 from tf_katas.project import resolve_impl  # noqa: E402
 from tf_katas.testing import SEED, fix_seeds  # noqa: E402
 
+# The hot-path benchmarks' options and end-of-run report (`pytest -m gpu`).
+pytest_plugins = ["tf_katas.benchmarking.plugin"]
+
 MARKERS = {
     "gpu": "hot-path benchmark; runs only with `pytest -m gpu`",
     "slow": "takes more than 5 s on 2 CPU cores",
