@@ -167,7 +167,11 @@ def test_relu_keeps_positives_and_zeroes_negatives(kata):
 
 @pytest.mark.parametrize("name", [*NAMES, *(n + "_derivative" for n in NAMES)])
 def test_written_by_hand(kata, name):
+    """The value first (a function that computes nothing traces no forbidden op either)."""
     base = name.removesuffix("_derivative")
+    oracle = ELEMENTWISE[base][1 if name.endswith("_derivative") else 0]
+    assert_array(getattr(kata, name)(tf.constant(POINTS)), oracle(POINTS), dtype=np.float32,
+                 what=f"{name}({POINTS.tolist()})")
     assert_no_ops(getattr(kata, name), (tf.constant(POINTS),), ELEMENTWISE[base][3],
                   what=name)
 
@@ -262,7 +266,10 @@ def test_softmax_gradient_on_the_tape_is_jacobian_times_weights(kata):
 
 
 def test_softmax_is_written_by_hand(kata):
-    assert_no_ops(kata.softmax, (tf.constant([[1.0, 2.0, 3.0]]),),
+    logits = np.array([[1.0, 2.0, 3.0]], np.float32)
+    assert_array(kata.softmax(tf.constant(logits)), np_softmax(logits), dtype=np.float32,
+                 what="softmax([[1, 2, 3]])")
+    assert_no_ops(kata.softmax, (tf.constant(logits),),
                   {"Softmax": "exp of the logits minus their max, divided by the sum",
                    "LogSoftmax": "exp and a sum"}, what="softmax")
 
@@ -320,6 +327,9 @@ def test_softmax_jacobian_is_finite_at_plus_minus_1000(kata):
 
 
 def test_softmax_jacobian_is_written_by_hand(kata):
+    p = np_softmax(A)
+    assert_array(kata.softmax_jacobian(tf.constant(A, tf.float32)), np.diag(p) - np.outer(p, p),
+                 dtype=np.float32, what=f"softmax_jacobian({A.tolist()})")
     assert_no_ops(kata.softmax_jacobian, (tf.constant(A, tf.float32),),
                   {"Softmax": "your softmax, then diag(p) - p pᵀ",
                    "LogSoftmax": "your softmax, then diag(p) - p pᵀ"},
