@@ -4,6 +4,7 @@ maintainers' verify and sync."""
 from __future__ import annotations
 
 import argparse
+import os
 import ast
 import sys
 from pathlib import Path
@@ -186,29 +187,68 @@ def cmd_sync(args, root, katas, impl_dir) -> int:
 
 
 def cmd_grade(args, root, katas, impl_dir) -> int:
-    from tf_katas.grading.grade import grade_path, is_submission
+    from tf_katas.grading.grade import (
+        IsolationRefused,
+        STOP,
+        choose_isolation,
+        grade_path,
+        is_submission,
+    )
     from tf_katas.grading.reports import write_class_reports, write_reports
 
     path = Path(args.path).resolve()
     if not path.is_dir():
         raise FileNotFoundError(f"{args.path}: no such folder")
     limits = Limits(
-        test_seconds=args.test_seconds, kata_seconds=args.kata_seconds, memory_mb=args.memory_mb
+        test_seconds=args.test_seconds,
+        kata_seconds=args.kata_seconds,
+        memory_mb=args.memory_mb,
+        submission_seconds=args.budget_seconds,
     )
-    grades = grade_path(root, katas, path, limits, jobs=args.jobs)
-    out = Path(args.out)
-    if is_submission(path, katas):
-        write_reports(grades[0], out)
-    else:
-        for grade in grades:
-            write_reports(grade, out / grade.submission)
+    try:
+        kind, problem = choose_isolation(args.isolation)
+    except IsolationRefused as err:
+        console.print(
+            f"[bold red]kata grade: no bubblewrap sandbox here ({escape(str(err))}); "
+            "--isolation=required: nothing graded[/]"
+        )
+        return 3
+    if problem:
+        console.print(
+            f"[bold red]WARNING: grading WITHOUT a sandbox: {escape(problem)}. The submissions "
+            "run as plain processes (see the README: what the fallback cannot stop); "
+            "--isolation=required refuses instead.[/]"
+        )
+    out = Path(args.out).resolve()
+    # The sandbox sees neither the submissions nor the reports.
+    os.environ["KATA_HIDDEN"] = os.pathsep.join(map(str, {path, path.parent, out}))
+    grades = grade_path(root, katas, path, limits, jobs=args.jobs, kind=kind)
+    failed = []
+    single = is_submission(path, katas)
+    for grade in grades:
+        try:  # one submission's reports never cost another its own
+            write_reports(grade, out if single else out / grade.submission)
+        except Exception as err:  # noqa: BLE001 - said below, the others are written
+            failed.append(f"{grade.submission}: {type(err).__name__}: {err}")
+    if not single:
         write_class_reports(grades, out)
     for grade in grades:
         console.print(
             f"{escape(grade.submission)}: {grade.total:g} of {grade.max_points} points "
             f"({grade.percent:g} %) in {grade.seconds:.0f} s"
+            + (" [bold red]INTERRUPTED[/]" if grade.interrupted else "")
         )
+    console.print(
+        f"isolation: {grades[0].isolation if grades else kind}, code run as "
+        f"{escape(grades[0].user) if grades else '?'}"
+    )
+    for line in failed:
+        console.print(f"[red]reports not written for {escape(line)}[/]")
     console.print(f"reports in {out}")
+    if STOP.is_set():
+        return 130
+    if failed:
+        return 2
     if args.min_score is not None and any(g.percent < args.min_score for g in grades):
         return 1
     return 0
@@ -279,6 +319,19 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=LIMITS.memory_mb,
         help=f"memory limit of each kata's process, TensorFlow included ({LIMITS.memory_mb})",
+    )
+    p.add_argument(
+        "--budget-seconds",
+        type=float,
+        default=LIMITS.submission_seconds,
+        help=f"time budget of a whole submission ({LIMITS.submission_seconds:g})",
+    )
+    p.add_argument(
+        "--isolation",
+        choices=["auto", "required", "process"],
+        default="auto",
+        help="auto: a bubblewrap sandbox where it runs, else plain processes with a warning; "
+        "required: refuse to grade without bubblewrap; process: plain processes",
     )
     p = verbs.add_parser(
         "sync",

@@ -10,7 +10,9 @@ submission folder, so no conftest.py, pytest.ini or other file of it is ever loa
 from __future__ import annotations
 
 import os
+import queue
 import shutil
+import signal
 import stat
 import subprocess
 import tempfile
@@ -22,12 +24,22 @@ from dataclasses import asdict
 from pathlib import Path
 
 from tf_katas.grading import procs
-from tf_katas.manifest import Kata
-from tf_katas.grading.remote import Limits, sandbox_user
+from tf_katas.grading.isolation import (
+    BUBBLEWRAP,
+    PROCESS,
+    Isolation,
+    bubblewrap_problem,
+    interpreter_paths,
+    readable_by_others,
+    sandbox_uid,
+)
+from tf_katas.grading.remote import Limits
 from tf_katas.grading.reports import KataGrade, SubmissionGrade, TestGrade, clip
+from tf_katas.manifest import Kata
 from tf_katas.runner import ERROR, FAILING, PASSING, TODO, KataResult, kata_status, run_katas
 
 MODULE_LIMIT = 2**20  # a kata module over 1 MiB is not source code
+JUDGE_MEMORY_MB = 3072  # the judge (pytest and TensorFlow) takes under 1 GB; frames are bounded
 GRADER_STATUS = {PASSING: "passed", FAILING: "failed", TODO: "todo", ERROR: "error"}
 
 _judges: set[int] = set()  # judge processes now running; every other child is an orphan
@@ -59,24 +71,94 @@ def stage(submission: Path, katas: list[Kata], staging: Path) -> dict[str, str]:
 
 
 @contextmanager
-def solutions_hidden(root: Path):
-    """Root grades with the submission as `nobody`: make solutions/ unreadable to it."""
+def solutions_hidden(root: Path, isolation: Isolation):
+    """Without a sandbox, a submission run as another user than root must not read
+    solutions/: unreadable to others for the duration (bubblewrap hides it instead)."""
     solutions = root / "solutions"
-    if sandbox_user() is None or not solutions.is_dir():
+    if isolation.kind == BUBBLEWRAP or isolation.uid is None or not solutions.is_dir():
         yield
         return
     mode = stat.S_IMODE(solutions.stat().st_mode)
+    _restore.append((solutions, mode))
     os.chmod(solutions, 0o700)
     try:
         yield
     finally:
         os.chmod(solutions, mode)
+        if (solutions, mode) in _restore:
+            _restore.remove((solutions, mode))
 
 
-def supervised(timeout: float):
-    """A runner for `run_katas` that keeps the judge on a leash and leaves no process behind."""
+class Interrupted(Exception):
+    """SIGTERM or SIGINT: the grade stops."""
+
+
+STOP = threading.Event()  # set by SIGTERM/SIGINT: every judge is killed, no new one starts
+_restore: list[tuple[Path, int]] = []  # folders whose mode the grade changed, to put back
+
+
+def _stop(signum: int, _frame: object) -> None:
+    STOP.set()
+    with _judges_lock:
+        running = list(_judges)
+    for pid in running:
+        procs.kill_tree(pid)
+    for folder, mode in list(_restore):
+        try:
+            os.chmod(folder, mode)
+        except OSError:
+            pass
+
+
+@contextmanager
+def stoppable():
+    """SIGTERM (a CI run cancelled) and SIGINT stop every process of the grade; the grade
+    goes on only to restore solutions/ and write reports that say it was interrupted."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def choose_isolation(requested: str = "auto") -> tuple[str, str | None]:
+    """(bubblewrap or process, why not bubblewrap). `requested`: auto, required or process;
+    required refuses to grade without bubblewrap."""
+    if requested == PROCESS:
+        return PROCESS, "--isolation=process asked for plain processes"
+    problem = bubblewrap_problem()
+    if problem is None:
+        return BUBBLEWRAP, None
+    if requested == "required":
+        raise IsolationRefused(problem)
+    return PROCESS, problem
+
+
+class IsolationRefused(Exception):
+    """--isolation=required, and bubblewrap cannot run here."""
+
+
+def isolation_for(kind: str, slot: int) -> Isolation:
+    """The user a submission's code runs as: one of the grade's own per slot (submissions
+    graded at once), where root can switch to it and it can run Python."""
+    if os.geteuid() != 0:
+        return Isolation(kind, None)
+    if kind == PROCESS and not all(map(readable_by_others, interpreter_paths())):
+        return Isolation(kind, None)  # that user could not start Python: root runs it
+    return Isolation(kind, sandbox_uid(slot))
+
+
+def supervised(timeout: float, isolation: Isolation):
+    """A runner for `run_katas` that keeps the judge on a leash (time, its own memory) and
+    leaves no process behind."""
 
     def run(command: list[str], cwd: Path) -> tuple[int, str]:
+        if STOP.is_set():
+            raise Interrupted()
         with tempfile.TemporaryFile() as output:
             judge = subprocess.Popen(
                 command,
@@ -90,19 +172,31 @@ def supervised(timeout: float):
             with _judges_lock:
                 _judges.add(judge.pid)
             deadline = time.monotonic() + timeout
+            note = ""
             try:
                 while judge.poll() is None and time.monotonic() < deadline:
                     time.sleep(0.2)
-                    with _judges_lock:
-                        procs.reap_orphans(keep=set(_judges))
+                    if STOP.is_set():
+                        break
+                    if procs.rss_bytes([judge.pid]) > JUDGE_MEMORY_MB * 2**20:
+                        note = f"\nthe judge went over {JUDGE_MEMORY_MB} MB and was stopped"
+                        break
+                    if isolation.kind == PROCESS:
+                        with _judges_lock:
+                            procs.reap_orphans(keep=set(_judges))
             finally:
                 procs.kill_tree(judge.pid)
                 code = judge.wait()
                 with _judges_lock:
                     _judges.discard(judge.pid)
-                    procs.reap_orphans(keep=set(_judges))
+                    if isolation.kind == PROCESS:
+                        procs.reap_orphans(keep=set(_judges))
+                if isolation.uid is not None:
+                    procs.kill_user(isolation.uid)
+            if STOP.is_set():
+                raise Interrupted()
             output.seek(0)
-            return code, clip(output.read().decode("utf-8", "replace"), 20000)
+            return code, clip(output.read().decode("utf-8", "replace"), 20000) + note
 
     return run
 
@@ -154,19 +248,30 @@ def judge(
     limits: Limits,
     workers: int,
     problems: dict[str, str],
+    isolation: Isolation,
+    budget_end: float,
 ) -> dict[str, KataResult]:
     """Runs the judge on the staged katas. Should it die (killed from outside?), grades kata
-    by kata, so that a kata which kills its judge loses only itself."""
+    by kata while the budget lasts, so that a kata which kills its judge loses only itself."""
     if not katas:
         return {}
+    grace = 60  # the judge's own start (TensorFlow's import) and its reports
     try:
-        budget = limits.kata_seconds * len(katas) + 120
         return run_katas(
-            root, staged, katas, workers=workers, extra=extra, runner=supervised(budget)
+            root,
+            staged,
+            katas,
+            workers=workers,
+            extra=extra,
+            runner=supervised(max(1.0, budget_end - time.time()) + grace, isolation),
         )
     except RuntimeError:
         results = {}
         for kata in katas:
+            left = budget_end - time.time()
+            if left <= 0:
+                problems[kata.name] = "the submission's time budget is spent"
+                continue
             try:
                 results.update(
                     run_katas(
@@ -175,7 +280,7 @@ def judge(
                         [kata],
                         workers=0,
                         extra=extra,
-                        runner=supervised(limits.kata_seconds + 120),
+                        runner=supervised(min(left, limits.kata_seconds) + grace, isolation),
                     )
                 )
             except RuntimeError as err:
@@ -184,26 +289,81 @@ def judge(
 
 
 def grade_submission(
-    root: Path, katas: list[Kata], submission: Path, limits: Limits, workers: int = 0
+    root: Path,
+    katas: list[Kata],
+    submission: Path,
+    limits: Limits,
+    workers: int = 0,
+    isolation: Isolation | None = None,
 ) -> SubmissionGrade:
+    """Grades one submission; whatever goes wrong, a grade comes back (its katas in error,
+    or interrupted), so that one submission never costs another its report."""
     started = time.monotonic()
+    if isolation is None:
+        isolation = isolation_for(choose_isolation()[0], 0)
+    grade = SubmissionGrade(
+        submission.name,
+        [],
+        limits=asdict(limits),
+        isolation=isolation.kind,
+        user=isolation.user,
+    )
     staging = Path(tempfile.mkdtemp(prefix="kata-grade-"))
     os.chmod(staging, 0o755)  # the sandbox's user must reach the modules and the tests' files
+    problems: dict[str, str] = {}
+    results: dict[str, KataResult] = {}
     try:
+        if STOP.is_set():
+            raise Interrupted()
         problems = stage(submission, katas, staging / "submission")
         to_run = [k for k in katas if k.name not in problems]
+        budget_end = time.time() + limits.submission_seconds
         extra = (
             "--sandbox",
             f"--test-seconds={limits.test_seconds}",
             f"--kata-seconds={limits.kata_seconds}",
             f"--memory-mb={limits.memory_mb}",
+            f"--budget-seconds={limits.submission_seconds}",
+            f"--budget-deadline={budget_end}",
+            *isolation.options(),
             f"--basetemp={staging / 'tmp'}",
         )
-        results = judge(root, staging / "submission", to_run, extra, limits, workers, problems)
-        grades = [score(k, results.get(k.name), problems.get(k.name)) for k in katas]
+        results = judge(
+            root,
+            staging / "submission",
+            to_run,
+            extra,
+            limits,
+            workers,
+            problems,
+            isolation,
+            budget_end,
+        )
+    except Interrupted:
+        grade.interrupted = True
+    except Exception as err:  # noqa: BLE001 - this submission's grade says so; others go on
+        for kata in katas:
+            problems.setdefault(kata.name, f"the grader failed: {type(err).__name__}: {err}")
     finally:
+        if isolation.uid is not None:
+            procs.kill_user(isolation.uid)
         shutil.rmtree(staging, ignore_errors=True)
-    return SubmissionGrade(submission.name, grades, time.monotonic() - started, asdict(limits))
+    for kata in katas:
+        if grade.interrupted and kata.name not in results:
+            grade.katas.append(
+                KataGrade(
+                    kata.name,
+                    kata.title,
+                    0.0,
+                    kata.points,
+                    "interrupted",
+                    "the grade was interrupted (SIGTERM or SIGINT) before this kata",
+                )
+            )
+        else:
+            grade.katas.append(score(kata, results.get(kata.name), problems.get(kata.name)))
+    grade.seconds = time.monotonic() - started
+    return grade
 
 
 def is_submission(folder: Path, katas: list[Kata]) -> bool:
@@ -211,13 +371,33 @@ def is_submission(folder: Path, katas: list[Kata]) -> bool:
 
 
 def grade_path(
-    root: Path, katas: list[Kata], path: Path, limits: Limits, jobs: int, workers: int = 0
+    root: Path,
+    katas: list[Kata],
+    path: Path,
+    limits: Limits,
+    jobs: int,
+    workers: int = 0,
+    kind: str | None = None,
 ) -> list[SubmissionGrade]:
-    """One submission, or a folder of them (one sub-folder each) graded `jobs` at a time."""
+    """One submission, or a folder of them (one sub-folder each) graded `jobs` at a time,
+    each as a user of its own. `kind`: bubblewrap or process (default: bubblewrap where it
+    runs)."""
     procs.become_subreaper()
-    with solutions_hidden(root):
+    kind = kind or choose_isolation()[0]
+    slots: queue.Queue[int] = queue.Queue()
+    for slot in range(max(1, jobs)):
+        slots.put(slot)
+
+    def one(folder: Path) -> SubmissionGrade:
+        slot = slots.get()
+        try:
+            return grade_submission(root, katas, folder, limits, workers, isolation_for(kind, slot))
+        finally:
+            slots.put(slot)
+
+    with stoppable(), solutions_hidden(root, isolation_for(kind, 0)):
         if is_submission(path, katas):
-            return [grade_submission(root, katas, path, limits, workers)]
+            return [one(path)]
         folders = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            return list(pool.map(lambda f: grade_submission(root, katas, f, limits), folders))
+            return list(pool.map(one, folders))

@@ -7,16 +7,41 @@ test's temporary files to the sandbox's unprivileged user, and closes every sand
 
 from __future__ import annotations
 
+import json
 import os
 import stat
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
-from tf_katas.grading.remote import ZYGOTE, Limits, Sandbox, SandboxFailure, SubmissionError, TestClock
+from tf_katas.grading.isolation import (
+    BUBBLEWRAP,
+    PROCESS,
+    bubblewrap_problem,
+    hidden_paths,
+    interpreter_paths,
+    readable_by_others,
+    sandbox_uid,
+)
+from tf_katas.grading.remote import (
+    MIN_TEST_SECONDS,
+    TIME_FACTOR,
+    ZYGOTE,
+    Limits,
+    Sandbox,
+    SandboxFailure,
+    SandboxSetup,
+    SubmissionError,
+    TestClock,
+    in_place_functions,
+)
 from tf_katas.testing import SEED
+
+# Each test's duration on the reference solutions (tf_katas.grading.timing writes it).
+REFERENCE_TIMES = Path(__file__).with_name("reference_times.json")
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -30,6 +55,70 @@ def add_options(parser: pytest.Parser) -> None:
     group.addoption("--test-seconds", type=float, default=defaults.test_seconds)
     group.addoption("--kata-seconds", type=float, default=defaults.kata_seconds)
     group.addoption("--memory-mb", type=int, default=defaults.memory_mb)
+    group.addoption(
+        "--budget-seconds",
+        type=float,
+        default=defaults.submission_seconds,
+        help="the whole run's time budget (kata grade: the submission's)",
+    )
+    group.addoption("--budget-deadline", type=float, default=None, help=argparse_hidden())
+    group.addoption(
+        "--isolation",
+        choices=["auto", BUBBLEWRAP, PROCESS],
+        default="auto",
+        help="run each kata in a bubblewrap sandbox, or in a plain process (auto: bubblewrap "
+        "where it runs)",
+    )
+    group.addoption(
+        "--sandbox-uid",
+        type=int,
+        default=None,
+        help="the user the kata's code runs as, when root (-1: root itself)",
+    )
+
+
+def argparse_hidden() -> str:
+    import argparse
+
+    return argparse.SUPPRESS
+
+
+def choose_setup(config: pytest.Config) -> SandboxSetup:
+    """The isolation asked for (auto: bubblewrap if it runs here) and the user."""
+    kind = config.getoption("--isolation")
+    if kind == "auto":
+        problem = bubblewrap_problem()
+        kind = BUBBLEWRAP if problem is None else PROCESS
+        if problem:
+            sys.stderr.write(f"kata judge: WARNING: no bubblewrap sandbox ({problem})\n")
+    uid = config.getoption("--sandbox-uid")
+    if uid is None:
+        uid = sandbox_uid(0) if os.geteuid() == 0 else -1
+    if kind == PROCESS and uid >= 0 and not all(map(readable_by_others, interpreter_paths())):
+        uid = -1  # that user could not even start Python; the grader reports who ran the code
+    # pytest makes the basetemp afresh when first asked for it: share the folder above it.
+    writable = (Path(config.option.basetemp).parent,) if config.option.basetemp else ()
+    return SandboxSetup(
+        kind=kind,
+        uid=None if uid < 0 or os.geteuid() != 0 else uid,
+        hidden=tuple(hidden_paths(Path(config.rootpath))),
+        writable=writable,
+    )
+
+
+def reference_times() -> dict[str, float]:
+    try:
+        data = json.loads(REFERENCE_TIMES.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): float(v) for k, v in data.get("tests", {}).items()}
+
+
+def test_limit(nodeid: str, limits: Limits, known: dict[str, float]) -> float:
+    """A generous multiple of the reference's time for this test, within the test limit."""
+    if nodeid not in known:
+        return limits.test_seconds
+    return min(limits.test_seconds, max(MIN_TEST_SECONDS, TIME_FACTOR * known[nodeid]))
 
 
 class Judge:
@@ -38,28 +127,58 @@ class Judge:
             test_seconds=config.getoption("--test-seconds"),
             kata_seconds=config.getoption("--kata-seconds"),
             memory_mb=config.getoption("--memory-mb"),
+            submission_seconds=config.getoption("--budget-seconds"),
         )
-        self.clock = TestClock()
+        # The budget's end, as the grader fixed it when it started the submission (wall
+        # clock, shared between processes), or from now.
+        deadline = config.getoption("--budget-deadline")
+        left = (deadline - time.time()) if deadline else self.limits.submission_seconds
+        self.clock = TestClock(budget_deadline=time.monotonic() + left)
+        self.root = Path(config.rootpath)
+        self.known_times = reference_times()
         self.sandboxes: list[Sandbox] = []
+        self.setup: SandboxSetup | None = None
         if not hasattr(config, "workerinput") and config.getoption("numprocesses", None):
             return  # the xdist controller runs no test: its workers start their own
-        ZYGOTE.start(config.impl_dir)
+        shareable_basetemp(config)  # before the sandbox is told what it may write
+        self.setup = choose_setup(config)
+        ZYGOTE.start(config.impl_dir, self.setup)
 
     def open(self, impl_dir: Path, name: str) -> Sandbox:
-        sandbox = Sandbox(impl_dir, name, self.limits, self.clock)
+        sandbox = Sandbox(
+            impl_dir,
+            name,
+            self.limits,
+            self.clock,
+            self.setup,
+            in_place=in_place_functions(self.root, name),
+        )
         self.sandboxes.append(sandbox)
         return sandbox
 
     def pytest_sessionfinish(self) -> None:
         ZYGOTE.close()
 
+    def _start_clock(self, item: pytest.Item) -> None:
+        self.clock.test_limit = test_limit(item.nodeid, self.limits, self.known_times)
+        self.clock.test_deadline = time.monotonic() + self.clock.test_limit
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_setup(self, item: pytest.Item):
+        # Fixtures start the kata's process and import the kata: under the test's limit too.
+        self._start_clock(item)
+        try:
+            yield
+        finally:
+            self.clock.test_deadline = float("inf")
+
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_call(self, item: pytest.Item):
         # Files a test prepares in tmp_path must be readable, and the folder writable, by
-        # the sandbox's user (nobody, when grading as root).
+        # the sandbox's user (a user of the submission's own, when grading as root).
         if "tmp_path" in getattr(item, "funcargs", {}):
             _open_to_all(Path(item.funcargs["tmp_path"]))
-        self.clock.test_deadline = time.monotonic() + self.limits.test_seconds
+        self._start_clock(item)
         # The kata's process starts each test as a local run does: same seeds, no figures.
         self.sandboxes = [s for s in self.sandboxes if s.is_open]
         for sandbox in self.sandboxes:

@@ -15,11 +15,10 @@ import ast
 import builtins
 import json
 import os
-import pwd
+import re
 import select
 import shutil
 import socket
-import stat
 import subprocess
 import sys
 import tempfile
@@ -31,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from tf_katas.grading import procs
+from tf_katas.grading.isolation import BUBBLEWRAP, PROCESS, bubblewrap_command, interpreter_paths
 from tf_katas.grading.wire import Codec, WireError, receive, send
 
 LOG_TAIL = 2000
@@ -86,6 +86,8 @@ class SandboxMemoryExceeded(SandboxFailure):
 
 @dataclass(frozen=True)
 class Limits:
+    # The most any one test may take; a test the reference passes in r seconds gets
+    # max(MIN_TEST_SECONDS, TIME_FACTOR * r) when reference times are known (judge).
     test_seconds: float = 60.0
     kata_seconds: float = 300.0
     # Resident memory of the kata's process tree, TensorFlow included. The references peak at
@@ -94,33 +96,81 @@ class Limits:
     memory_mb: int = 2048
     output_mb: int = 16  # largest file the kata may write, its own log included
     processes: int = 4096  # threads count here: TensorFlow starts dozens
+    # The whole submission: every kata's tests, sandboxes included. The references take
+    # under a minute; Gradescope stops an autograder at 10 minutes.
+    submission_seconds: float = 240.0
 
 
-def sandbox_user() -> dict | None:
-    """The unprivileged user the submission runs as, or None to run it as the grader's user.
-
-    Only root can switch users; it switches to `nobody` when nobody can read what a kata
-    needs (Python's standard library, the installed packages, this project), and when
-    KATA_SANDBOX_USER is not "same".
-    """
-    if os.geteuid() != 0 or os.environ.get("KATA_SANDBOX_USER") == "same":
-        return None
-    try:
-        entry = pwd.getpwnam("nobody")
-    except KeyError:
-        return None
-    needed = [Path(os.__file__).parent, Path(np.__file__).parent, Path(__file__).parent]
-    if not all(_world_readable(path) for path in needed):
-        return None
-    return {"uid": entry.pw_uid, "gid": entry.pw_gid}
+MIN_TEST_SECONDS = 5.0
+TIME_FACTOR = 10.0
 
 
-def _world_readable(path: Path) -> bool:
-    """Others may list `path` and pass through every folder above it."""
-    path = path.resolve()
-    if not path.stat().st_mode & stat.S_IROTH:
-        return False
-    return all(folder.stat().st_mode & stat.S_IXOTH for folder in (path, *path.parents))
+@dataclass
+class SandboxSetup:
+    """Where and as whom the judge runs the sandboxes (tf_katas.grading.isolation)."""
+
+    kind: str = PROCESS
+    uid: int | None = None  # None: the judge's own user
+    hidden: tuple[Path, ...] = ()  # out of the sandbox's sight (the project...)
+    writable: tuple[Path, ...] = ()  # shared with the sandbox, writable (the tests' files)
+    private: Path | None = None  # the judge's own folder: logs, datasets for the sandbox
+
+    def __post_init__(self) -> None:
+        if self.private is None:
+            self.private = Path(tempfile.mkdtemp(prefix="kata-judge-own-"))
+        os.chmod(self.private, 0o755)
+        for name, mode in (("logs", 0o700), ("shared", 0o755), ("work", 0o755)):
+            (self.private / name).mkdir(mode=mode, exist_ok=True)
+            os.chmod(self.private / name, mode)
+
+    @property
+    def user(self) -> dict | None:
+        return None if self.uid is None else {"uid": self.uid, "gid": self.uid}
+
+    def read_only(self, impl_dir: Path) -> list[Path]:
+        return [*interpreter_paths(), Path(impl_dir).resolve(), self.private / "shared"]
+
+    def wrap(self, command: list[str], impl_dir: Path) -> list[str]:
+        """`command` as this setup runs it: in a new bubblewrap sandbox, or as it is."""
+        if self.kind != BUBBLEWRAP:
+            return command
+        return bubblewrap_command(
+            command,
+            read_only=self.read_only(impl_dir),
+            writable=list(self.writable),
+            hidden=list(self.hidden),
+        )
+
+    def environment(self, home: str) -> dict[str, str]:
+        return {
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "HOME": home,
+            "TMPDIR": home,
+            "MPLCONFIGDIR": f"{home}/.matplotlib",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "MPLBACKEND": "Agg",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONUNBUFFERED": "1",
+            "LANG": "C.UTF-8",
+        }
+
+
+def in_place_functions(root: Path, name: str) -> set[str]:
+    """The kata's functions whose reference docstring says they work in place: the only
+    ones whose changes to the tests' arrays and Variables are copied back. Read from the
+    project (solutions/, else the stubs), never from the submission."""
+    for folder in ("solutions", "katas"):
+        try:
+            tree = ast.parse((Path(root) / folder / f"{name}.py").read_bytes())
+        except (OSError, SyntaxError, ValueError):
+            continue
+        return {
+            node.name
+            for node in tree.body
+            if isinstance(node, ast.FunctionDef)
+            and re.search(r"\bin[ -]place\b", ast.get_docstring(node) or "", re.IGNORECASE)
+        }
+    return set()
 
 
 def raise_remote(info: dict) -> None:
@@ -236,8 +286,17 @@ def _typed(value: Any, kind: type, what: str) -> Any:
 class Sandbox:
     """One kata module, imported and run in its own limited process."""
 
-    def __init__(self, impl_dir: Path, name: str, limits: Limits, clock: TestClock) -> None:
+    def __init__(
+        self,
+        impl_dir: Path,
+        name: str,
+        limits: Limits,
+        clock: TestClock,
+        setup: SandboxSetup | None = None,
+        in_place: set[str] = frozenset(),
+    ) -> None:
         self.impl_dir, self.name, self.limits, self.clock = impl_dir, name, limits, clock
+        self.setup = setup or SandboxSetup()
         self.codec = Codec(
             lambda handle, type_name, mro: Remote(self, handle, type_name, mro),
             Remote,
@@ -245,59 +304,69 @@ class Sandbox:
         )
         self.codec.decode_variable = _variable_copy
         self.codec.track_sent_arrays = True
-        self.process: subprocess.Popen | None = None
+        self.process: Any = None
         self.failure: SandboxFailure | None = None
-        self.kata_deadline = time.monotonic() + limits.kata_seconds
+        self.kata_deadline = min(time.monotonic() + limits.kata_seconds, clock.budget_deadline)
         self.module: Any = None
+        self.in_place = set(in_place)
+        self.in_place_handles: set[int] = set()
+        self.log_fd: int | None = None
+        self.workdir: Path | None = None
+        self._checked = 0.0
 
     def start(self) -> Any:
         """Starts the process and imports the kata; returns the module's proxy."""
-        self.workdir = Path(tempfile.mkdtemp(prefix=f"kata-{self.name}-"))
-        user = sandbox_user()
-        if user:
-            os.chown(self.workdir, user["uid"], user["gid"])
+        setup = self.setup
+        # The log is the judge's file, in a folder only the judge may enter: the sandbox
+        # only inherits it, so no file is ever opened in a folder the submission can write.
+        logs = setup.private / "logs"
+        self.log_fd = os.open(
+            tempfile.mktemp(prefix=f"{self.name}-", suffix=".log", dir=logs),
+            os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+            0o600,
+        )
+        if setup.kind == BUBBLEWRAP:
+            home = f"/tmp/kata-{self.name}"  # in the sandbox's private /tmp
+        else:
+            self.workdir = Path(
+                tempfile.mkdtemp(prefix=f"{self.name}-", dir=setup.private / "work")
+            )
+            if setup.uid is not None:
+                os.chown(self.workdir, setup.uid, setup.uid)
+            home = str(self.workdir)
+        self.codec.dataset_folder = Path(
+            tempfile.mkdtemp(prefix=f"{self.name}-", dir=setup.private / "shared")
+        )
+        os.chmod(self.codec.dataset_folder, 0o755)
         ours, theirs = socket.socketpair()
         self.sock = ours
         config = {
             "fd": theirs.fileno(),
             "impl": str(self.impl_dir),
             "name": self.name,
-            "user": user,
+            "user": setup.user,
             "rlimits": {
                 "FSIZE": self.limits.output_mb * 2**20,
                 "CORE": 0,
                 "NPROC": self.limits.processes,
             },
+            "cwd": home,
+            "env": setup.environment(home),
         }
-        self.log = self.workdir / "output.log"
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": str(self.workdir),
-            "TMPDIR": str(self.workdir),
-            "TF_CPP_MIN_LOG_LEVEL": "2",
-            "MPLBACKEND": "Agg",
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "PYTHONUNBUFFERED": "1",
-            "LANG": "C.UTF-8",
-        }
-        self.process = ZYGOTE.fork(
-            {**config, "log": str(self.log), "cwd": str(self.workdir), "env": env}, theirs
-        )
+        self.process = ZYGOTE.fork(config, theirs, self.log_fd, setup)
         if self.process is None:  # no fork server here: a fresh interpreter, slower to start
-            with open(self.log, "wb") as log:
-                self.process = subprocess.Popen(
-                    [sys.executable, "-m", "tf_katas.grading.sandbox", json.dumps(config)],
-                    cwd=self.workdir,
-                    env=env,
-                    stdin=subprocess.DEVNULL,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    pass_fds=[theirs.fileno()],
-                    start_new_session=True,
-                )
+            command = [sys.executable, "-I", "-m", "tf_katas.grading.sandbox", json.dumps(config)]
+            self.process = subprocess.Popen(
+                setup.wrap(command, self.impl_dir),
+                cwd="/",  # root's: nothing to import from, nothing the submission can plant
+                env=config["env"],
+                stdin=subprocess.DEVNULL,
+                stdout=self.log_fd,
+                stderr=subprocess.STDOUT,
+                pass_fds=[theirs.fileno()],
+                start_new_session=True,
+            )
         theirs.close()
-        self.codec.dataset_folder = self.workdir / "from-the-tests"
-        self.codec.dataset_folder.mkdir()
         reply = self._wait_reply()
         if "exc" in reply:
             raise_remote(reply["exc"])
@@ -317,13 +386,25 @@ class Sandbox:
             if "callback" not in reply:
                 break
             self._answer_callback(reply["callback"])
-        for handle_id, value in reply.get("variables", []):
-            self.codec.local(handle_id).assign(self.codec.decode(value))
-        for index, value in reply.get("arrays", []):
-            _write_back(self.codec.sent_arrays[int(index)], self.codec.decode(value))
+        # Only a function whose reference docstring says it works in place changes the
+        # tests' own arrays and Variables; any other call leaves them as the tests made them.
+        if op == "call" and handle in self.in_place_handles:
+            for handle_id, value in reply.get("variables", []):
+                self.codec.local(handle_id).assign(self.codec.decode(value))
+            for index, value in reply.get("arrays", []):
+                _write_back(self.codec.sent_arrays[int(index)], self.codec.decode(value))
         if "exc" in reply:
             raise_remote(reply["exc"])
-        return self.codec.decode(reply["ok"])
+        result = self.codec.decode(reply["ok"])
+        if (
+            op == "getattr"
+            and self.module is not None
+            and handle == self.module._handle
+            and payload.get("name") in self.in_place
+            and isinstance(result, Remote)
+        ):
+            self.in_place_handles.add(result._handle)
+        return result
 
     @property
     def is_open(self) -> bool:
@@ -352,53 +433,87 @@ class Sandbox:
             self._fail(SandboxFailure, "the kata's process is gone")
 
     def _wait_reply(self) -> dict:
-        check_every = 0.2
+        try:
+            return receive(self.sock, wait=self._wait_readable)
+        except (EOFError, OSError, WireError, ValueError, RecursionError) as err:
+            code = self.process.poll() if self.process else None
+            self._fail(
+                SandboxFailure, f"the kata's process died or broke the wire (exit {code}, {err})"
+            )
+
+    def _wait_readable(self) -> None:
+        """Returns when the socket has bytes to read; meanwhile, and between the chunks of
+        a frame, the time and memory limits are checked: a sandbox that sends half a
+        frame and stops is stopped all the same."""
         while True:
-            deadline = min(self.clock.test_deadline, self.kata_deadline)
-            left = deadline - time.monotonic()
-            if left <= 0:
-                which = "test" if self.clock.test_deadline < self.kata_deadline else "kata"
-                limit = self.limits.test_seconds if which == "test" else self.limits.kata_seconds
-                self._fail(SandboxTimeout, f"time limit exceeded: the {which} may take {limit:g} s")
-            ready, _, _ = select.select([self.sock], [], [], min(left, check_every))
+            self._check_limits()
+            left = min(self.clock.test_deadline, self.kata_deadline) - time.monotonic()
+            ready, _, _ = select.select([self.sock], [], [], max(0.0, min(left, 0.2)))
             if ready:
-                try:
-                    return receive(self.sock)
-                except (EOFError, OSError, WireError, ValueError) as err:
-                    code = self.process.poll() if self.process else None
-                    self._fail(SandboxFailure, f"the kata's process died (exit {code}, {err})")
-            used = procs.rss_bytes([self.process.pid, *procs.descendants(self.process.pid)])
-            if used > self.limits.memory_mb * 2**20:
-                self._fail(
-                    SandboxMemoryExceeded,
-                    f"memory limit exceeded: {used / 2**20:.0f} MB "
-                    f"used, {self.limits.memory_mb} MB allowed",
+                return
+
+    def _check_limits(self) -> None:
+        now = time.monotonic()
+        deadline = min(self.clock.test_deadline, self.kata_deadline)
+        if now >= deadline:
+            if deadline >= self.clock.budget_deadline:
+                reason = (
+                    f"time limit exceeded: the submission's time budget "
+                    f"({self.limits.submission_seconds:g} s) is spent"
                 )
+            elif self.clock.test_deadline < self.kata_deadline:
+                reason = f"time limit exceeded: the test may take {self.clock.test_limit:g} s"
+            else:
+                reason = f"time limit exceeded: the kata may take {self.limits.kata_seconds:g} s"
+            self._fail(SandboxTimeout, reason)
+        if now - self._checked < 0.2:
+            return
+        self._checked = now
+        used = procs.rss_bytes(self.members())
+        if used > self.limits.memory_mb * 2**20:
+            self._fail(
+                SandboxMemoryExceeded,
+                f"memory limit exceeded: {used / 2**20:.0f} MB "
+                f"used, {self.limits.memory_mb} MB allowed",
+            )
+
+    def members(self) -> list[int]:
+        """The kata's processes, and any process that escaped from one into the sandbox."""
+        pid = self.process.pid
+        return [pid, *procs.descendants(pid), *ZYGOTE.strays()]
 
     def _fail(self, kind: type[SandboxFailure], reason: str) -> None:
-        self.close()
         tail = self.output_tail()
+        self.close()
         self.failure = kind(
             f"{reason}" + (f"\nthe kata's output ended with:\n{tail}" if tail else "")
         )
         raise self.failure
 
     def output_tail(self) -> str:
+        if self.log_fd is None:
+            return ""
         try:
-            with open(self.log, "rb") as log:
-                log.seek(0, os.SEEK_END)
-                log.seek(max(0, log.tell() - LOG_TAIL))
-                return log.read().decode("utf-8", "replace").strip()
+            size = os.fstat(self.log_fd).st_size
+            data = os.pread(self.log_fd, LOG_TAIL, max(0, size - LOG_TAIL))
         except OSError:
             return ""
+        return data.decode("utf-8", "replace").strip()
 
     def close(self) -> None:
         if self.process is None:
             return
         procs.kill_tree(self.process.pid)
+        ZYGOTE.kill_strays()
         self.process.wait()
         self.sock.close()
-        shutil.rmtree(self.workdir, ignore_errors=True)
+        if self.log_fd is not None:
+            os.close(self.log_fd)
+            self.log_fd = None
+        if self.workdir is not None:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+        if self.codec.dataset_folder is not None:
+            shutil.rmtree(self.codec.dataset_folder, ignore_errors=True)
 
 
 def _write_back(original: np.ndarray, changed: Any) -> None:
@@ -467,47 +582,99 @@ def preloads(impl_dir: Path) -> list[str]:
 
 class Zygote:
     """The judge's fork server (tf_katas.grading.zygote): started early, so that it imports
-    TensorFlow while the judge collects the tests, and waited for at the first fork."""
+    TensorFlow while the judge collects the tests, and waited for at the first fork. With
+    bubblewrap it runs in the sandbox, as the submission's user, and every sandbox it
+    forks shares its namespaces: when it dies, they all die."""
 
     def __init__(self) -> None:
         self.process: subprocess.Popen | None = None
         self.ready = False
         self.broken = os.environ.get("KATA_ZYGOTE") == "off"
+        self.setup: SandboxSetup | None = None
+        self._inner: tuple[int, int] | None = None  # (namespace's init, fork server), outside pids
 
-    def start(self, impl_dir: Path) -> None:
+    def start(self, impl_dir: Path, setup: SandboxSetup) -> None:
         if self.broken or (self.process is not None and self.process.poll() is None):
             return
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        command = [sys.executable, "-I", "-m", "tf_katas.grading.zygote", str(theirs.fileno())]
+        if setup.kind == BUBBLEWRAP and setup.uid is not None:
+            command.append(f"--user={setup.uid}")  # it drops to it before importing anything
+        home = "/tmp" if setup.kind == BUBBLEWRAP else str(setup.private / "work")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tf_katas.grading.zygote", str(theirs.fileno()), *preloads(impl_dir)],
-            cwd=tempfile.gettempdir(),
+            setup.wrap([*command, *preloads(impl_dir)], impl_dir),
+            cwd="/",  # root's: nothing to import from, nothing the submission can plant
+            env=setup.environment(home),
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
         )
         theirs.close()
-        self.sock, self.ready = ours, False
+        self.sock, self.ready, self.setup, self._inner = ours, False, setup, None
         ours.settimeout(120)
 
-    def fork(self, config: dict, sandbox_end: socket.socket) -> ForkedProcess | None:
+    def fork(
+        self, config: dict, sandbox_end: socket.socket, log_fd: int, setup: SandboxSetup
+    ) -> ForkedProcess | None:
         """A sandbox process serving `sandbox_end`, or None when forking is not possible."""
         if self.broken:
             return None
         try:
-            self.start(Path(config["impl"]))
+            self.start(Path(config["impl"]), setup)
             if not self.ready:
                 if self.sock.recv(64) != b'{"ready": true}':
                     raise OSError("the fork server did not start")
                 self.ready = True
-            socket.send_fds(self.sock, [json.dumps(config).encode()], [sandbox_end.fileno()])
-            reply = json.loads(self.sock.recv(256))
-        except (OSError, ValueError):
+            if setup.kind == BUBBLEWRAP:
+                config = {**config, "user": None}  # the fork server already is that user
+            socket.send_fds(
+                self.sock, [json.dumps(config).encode()], [sandbox_end.fileno(), log_fd]
+            )
+            pid = int(json.loads(self.sock.recv(256))["pid"])
+        except (OSError, ValueError, KeyError, TypeError):
             self.broken = True
             self.close()
             return None
-        return ForkedProcess(int(reply["pid"]))
+        if setup.kind != BUBBLEWRAP:
+            return ForkedProcess(pid)
+        outer = procs.outer_pid(self.process.pid, pid)
+        if outer is None:  # it died already: its reply will say so
+            return ForkedProcess(-1)
+        return ForkedProcess(outer)
+
+    def _namespace(self) -> tuple[int, int] | None:
+        """(the sandbox's init, the fork server) as pids outside, once known."""
+        if self._inner is None and self.process is not None and self.setup is not None:
+            if self.setup.kind == BUBBLEWRAP:
+                inits = procs.children(self.process.pid)
+                servers = procs.children(inits[0]) if inits else []
+                if servers:
+                    self._inner = (inits[0], servers[0])
+        return self._inner
+
+    def strays(self) -> list[int]:
+        """Processes in the sandbox's namespace that left their kata's tree (a double fork,
+        a setsid): re-parented to the namespace's init."""
+        inner = self._namespace()
+        if inner is None:
+            return []
+        init, server = inner
+        found = []
+        for child in procs.children(init):
+            if child != server:
+                found += [child, *procs.descendants(child)]
+        return found
+
+    def kill_strays(self) -> None:
+        for _ in range(10):
+            strays = self.strays()
+            if not strays:
+                return
+            for pid in strays:
+                procs.kill_tree(pid)
 
     def close(self) -> None:
         if self.process is not None and self.process.poll() is None:
+            procs.kill_tree(self.process.pid)
             self.process.kill()
             self.process.wait()
 
@@ -516,9 +683,12 @@ ZYGOTE = Zygote()
 
 
 class TestClock:
-    """The current test's deadline, shared by the sandboxes the test talks to."""
+    """The current test's deadline and limit, and the submission's time budget, shared by
+    the sandboxes the test talks to."""
 
     __test__ = False
 
-    def __init__(self) -> None:
+    def __init__(self, budget_deadline: float = float("inf")) -> None:
         self.test_deadline = float("inf")
+        self.test_limit = float("inf")
+        self.budget_deadline = budget_deadline

@@ -1,7 +1,11 @@
-"""The grader's reports: report.json, junit.xml, Gradescope's results.json, a Markdown summary.
+"""The grader's reports: report.json, junit.xml, Gradescope's results.json, exercism's
+exercism/results.json (test-runner interface, version 3), a Markdown summary.
 
 Written only by the grader's own process, after every process of the submission is gone,
 each file atomically (a temporary file renamed over the target, never followed symlinks).
+Every text from a submission (messages, its folder's name) is made safe first: no lone
+surrogate (unencodable), no control character (not well-formed XML), no Markdown table
+breaker; each submission's reports are written on their own.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass, field
@@ -43,6 +48,9 @@ class SubmissionGrade:
     katas: list[KataGrade]
     seconds: float = 0.0
     limits: dict = field(default_factory=dict)
+    isolation: str = ""  # "bubblewrap" or "process": how the submission's code was confined
+    user: str = ""  # who the submission's code ran as
+    interrupted: bool = False  # SIGTERM or SIGINT stopped the grade
 
     @property
     def total(self) -> float:
@@ -57,18 +65,54 @@ class SubmissionGrade:
         return round(100 * self.total / self.max_points, 2) if self.max_points else 0.0
 
 
+# Not allowed in XML 1.0 (and unwelcome in JSON or a terminal): C0 controls but tab and
+# newline, DEL and C1 controls, lone surrogates, U+FFFE and U+FFFF.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def safe_text(text: object) -> str:
+    """`text` as a string any report format can hold: unsafe characters become U+FFFD."""
+    return _UNSAFE.sub("\ufffd", str(text))
+
+
 def clip(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    text = safe_text(text)
     return (
         text if len(text) <= limit else text[:limit] + f" ... [{len(text) - limit} characters cut]"
     )
 
 
+def markdown_cell(text: str) -> str:
+    """Plain text in a Markdown table cell: no line break, pipe, HTML or code span."""
+    return re.sub(r"([\\`*_|<>\[\]])", r"\\\1", " ".join(safe_text(text).split()))
+
+
+def spreadsheet_cell(text: str) -> str:
+    """A CSV cell a spreadsheet will not run as a formula."""
+    text = safe_text(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def sanitized(grade: SubmissionGrade) -> SubmissionGrade:
+    """The same grade with every text made safe (a message could hold anything)."""
+    grade.submission = safe_text(grade.submission)
+    for kata in grade.katas:
+        kata.message = safe_text(kata.message)
+        for test in kata.tests:
+            test.name, test.message = safe_text(test.name), safe_text(test.message)
+    return grade
+
+
 def write_atomically(path: Path, text: str) -> None:
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as file:
-        file.write(text)
-    os.chmod(temporary, 0o644)
-    os.replace(temporary, path)  # replaces a symlink itself, never its target
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)  # replaces a symlink itself, never its target
+    except BaseException:
+        os.unlink(temporary)
+        raise
 
 
 def report_json(grade: SubmissionGrade) -> str:
@@ -78,6 +122,9 @@ def report_json(grade: SubmissionGrade) -> str:
         "max": grade.max_points,
         "percent": grade.percent,
         "seconds": round(grade.seconds, 1),
+        "isolation": grade.isolation,
+        "user": grade.user,
+        "interrupted": grade.interrupted,
         "limits": grade.limits,
         "katas": [asdict(k) for k in grade.katas],
     }
@@ -105,6 +152,8 @@ def junit_xml(grade: SubmissionGrade) -> str:
             ("points", kata.points),
             ("max_points", kata.max_points),
             ("status", kata.status),
+            ("isolation", grade.isolation),
+            ("user", grade.user),
         ):
             ET.SubElement(properties, "property", name=name, value=str(value))
         for test in cases:
@@ -160,7 +209,8 @@ def gradescope_json(grade: SubmissionGrade) -> str:
         {
             "score": grade.total,
             "execution_time": round(grade.seconds, 1),
-            "output": f"tf-katas: {grade.total:g} of {grade.max_points} points",
+            "output": f"tf-katas: {grade.total:g} of {grade.max_points} points"
+            f"{INTERRUPTED_NOTE if grade.interrupted else ''}; {isolation_note(grade)}",
             "tests": tests,
         },
         indent=2,
@@ -168,14 +218,64 @@ def gradescope_json(grade: SubmissionGrade) -> str:
     )
 
 
-STATUS_ICON = {"passed": "✅", "failed": "❌", "todo": "⏳", "error": "💥", "timeout": "⏱️"}
+INTERRUPTED_NOTE = " (INTERRUPTED: the grade was stopped before it finished)"
+
+
+def isolation_note(grade: SubmissionGrade) -> str:
+    how = {
+        "bubblewrap": "in a bubblewrap sandbox",
+        "process": "WITHOUT a sandbox (plain processes: see the README's limits)",
+    }.get(grade.isolation, grade.isolation)
+    return f"the submission's code ran {how}, as {grade.user}"
+
+
+def exercism_json(grade: SubmissionGrade) -> str:
+    """exercism's test-runner interface, version 3: one entry per test, task_id the kata's
+    place in the manifest; status error when the grade could not finish."""
+    tests = []
+    for task, kata in enumerate(grade.katas, start=1):
+        cases = kata.tests or [TestGrade(kata.name, "error", kata.message)]
+        for test in cases:
+            status = {"passed": "pass", "failed": "fail"}.get(test.outcome, "error")
+            if test.outcome == "skipped":
+                continue
+            entry = {
+                "name": f"{kata.name}: {test.name}",
+                "status": status,
+                "test_code": f"tests/test_{kata.name}.py::{test.name}",
+                "task_id": task,
+            }
+            if status != "pass":
+                entry["message"] = clip(test.message or kata.message or test.outcome, 65535)
+            tests.append(entry)
+    data: dict = {"version": 3}
+    if grade.interrupted or not tests:
+        data["status"] = "error"
+        data["message"] = "the grade was interrupted" if grade.interrupted else "nothing graded"
+    else:
+        data["status"] = "pass" if all(t["status"] == "pass" for t in tests) else "fail"
+    data["tests"] = tests
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+STATUS_ICON = {
+    "passed": "✅",
+    "failed": "❌",
+    "todo": "⏳",
+    "error": "💥",
+    "timeout": "⏱️",
+    "interrupted": "🛑",
+}
 
 
 def summary_md(grade: SubmissionGrade) -> str:
     lines = [
-        f"## tf-katas: {grade.submission}",
+        f"## tf-katas: {markdown_cell(grade.submission)}",
         "",
-        f"**{grade.total:g} of {grade.max_points} points ({grade.percent:g} %)**",
+        f"**{grade.total:g} of {grade.max_points} points ({grade.percent:g} %)**"
+        + (INTERRUPTED_NOTE if grade.interrupted else ""),
+        "",
+        f"_{markdown_cell(isolation_note(grade))}_",
         "",
         "| kata | status | points | tests passed |",
         "|---|---|---|---|",
@@ -190,10 +290,13 @@ def summary_md(grade: SubmissionGrade) -> str:
 
 
 def write_reports(grade: SubmissionGrade, out: Path) -> None:
+    grade = sanitized(grade)
     out.mkdir(parents=True, exist_ok=True)
     write_atomically(out / "report.json", report_json(grade))
     write_atomically(out / "junit.xml", junit_xml(grade))
     write_atomically(out / "results.json", gradescope_json(grade))
+    (out / "exercism").mkdir(exist_ok=True)
+    write_atomically(out / "exercism" / "results.json", exercism_json(grade))
     write_atomically(out / "summary.md", summary_md(grade))
 
 
@@ -206,7 +309,7 @@ def write_class_reports(grades: list[SubmissionGrade], out: Path) -> None:
     for grade in grades:
         writer.writerow(
             [
-                grade.submission,
+                spreadsheet_cell(grade.submission),
                 grade.total,
                 grade.max_points,
                 grade.percent,
@@ -215,5 +318,9 @@ def write_class_reports(grades: list[SubmissionGrade], out: Path) -> None:
         )
     write_atomically(out / "scores.csv", buffer.getvalue())
     lines = ["## tf-katas: scores", "", "| submission | points | % |", "|---|---|---|"]
-    lines += [f"| {g.submission} | {g.total:g} / {g.max_points} | {g.percent:g} |" for g in grades]
+    lines += [
+        f"| {markdown_cell(g.submission)} | {g.total:g} / {g.max_points} | {g.percent:g} |"
+        + (" interrupted" if g.interrupted else "")
+        for g in grades
+    ]
     write_atomically(out / "summary.md", "\n".join(lines) + "\n")

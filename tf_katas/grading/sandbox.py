@@ -5,7 +5,8 @@ the judge's requests (get an attribute, call, convert to an array, iterate...) o
 socket, values crossing as data only (tf_katas.grading.wire). Whatever the kata module does, it does
 here: the tests, their assertions and the reports live in other processes.
 
-Started as `python -m tf_katas.grading.sandbox CONFIG_JSON`.
+Started as `python -I -m tf_katas.grading.sandbox CONFIG_JSON`, or forked by the fork server
+(tf_katas.grading.zygote).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from tf_katas.grading.procs import die_with_parent
+from tf_katas.grading.procs import die_with_parent, no_new_privileges
 from tf_katas.grading.wire import Codec, WireError, receive, send
 
 TRACEBACK_LIMIT = 4000
@@ -177,6 +178,7 @@ def apply_limits(config: dict) -> None:
     for name, value in config.get("rlimits", {}).items():
         limit = getattr(resource, f"RLIMIT_{name}")
         resource.setrlimit(limit, (value, value))
+    no_new_privileges()
     user = config.get("user")
     if user is not None and os.geteuid() == 0:
         os.setgroups([])
@@ -189,6 +191,9 @@ def serve(config: dict, sock: socket.socket) -> None:
     """Applies the limits, imports the kata module and answers the judge until it hangs up."""
     apply_limits(config)
     die_with_parent()
+    if config.get("cwd"):
+        os.makedirs(config["cwd"], mode=0o700, exist_ok=True)
+        os.chdir(config["cwd"])
     # The kata's folder is not on sys.path: its siblings (a conftest.py...) are never imported.
     impl = Path(config["impl"]).resolve()
     sys.path[:] = [p for p in sys.path if p and Path(p).resolve() != impl]

@@ -20,7 +20,11 @@ from typing import Any
 import numpy as np
 
 NUMERIC_KINDS = "biufc"
-MAX_FRAME = 512 * 2**20
+# The largest honest reply of the reference katas is a few MB (arrays travel as base64 in one
+# string each); 64 MiB leaves room for a learner's bigger arrays. What a frame may hold is
+# bounded too, before it is parsed: JSON of a million tiny objects would cost the judge GBs.
+MAX_FRAME = 64 * 2**20
+MAX_ITEMS = 2_000_000  # commas, colons and brackets: a bound on the objects parsing makes
 MAX_DEPTH = 64
 
 
@@ -35,19 +39,28 @@ def send(sock: socket.socket, message: dict) -> None:
     sock.sendall(struct.pack("!I", len(data)) + data)
 
 
-def receive(sock: socket.socket) -> dict:
-    (size,) = struct.unpack("!I", _exactly(sock, 4))
+def receive(sock: socket.socket, wait=None) -> dict:
+    """The next frame. `wait()`, if given, is called before every read and returns once
+    the socket is readable, raising when the waiting must stop (a deadline, a limit): no
+    read ever blocks without it, not even in the middle of a frame."""
+    (size,) = struct.unpack("!I", _exactly(sock, 4, wait))
     if size > MAX_FRAME:
         raise WireError(f"frame of {size} bytes is over the {MAX_FRAME}-byte limit")
-    message = json.loads(_exactly(sock, size))
+    data = _exactly(sock, size, wait)
+    items = data.count(b",") + data.count(b":") + data.count(b"[") + data.count(b"{")
+    if items > MAX_ITEMS:
+        raise WireError(f"frame of {items} items is over the {MAX_ITEMS}-item limit")
+    message = json.loads(data)
     if not isinstance(message, dict):
         raise WireError("a frame must hold a JSON object")
     return message
 
 
-def _exactly(sock: socket.socket, size: int) -> bytes:
+def _exactly(sock: socket.socket, size: int, wait=None) -> bytes:
     chunks, left = [], size
     while left:
+        if wait is not None:
+            wait()
         chunk = sock.recv(min(left, 2**20))
         if not chunk:
             raise EOFError("the other process closed the connection")
