@@ -4,8 +4,8 @@ maintainers' verify and sync."""
 from __future__ import annotations
 
 import argparse
-import os
 import ast
+import os
 import sys
 from pathlib import Path
 
@@ -188,8 +188,8 @@ def cmd_sync(args, root, katas, impl_dir) -> int:
 
 def cmd_grade(args, root, katas, impl_dir) -> int:
     from tf_katas.grading.grade import (
-        IsolationRefused,
         STOP,
+        IsolationRefused,
         choose_isolation,
         grade_path,
         is_submission,
