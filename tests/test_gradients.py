@@ -28,8 +28,18 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def _assert_closed_form(fn, *args, what: str) -> None:
-    """`fn` traced with tf.function records no tape and no tf.gradients call."""
+def _assert_closed_form(fn, *args, expected, what: str) -> None:
+    """`fn(*args)` has the `expected` value(s) (first: a function that computes nothing
+    records no tape either), and `fn` traced with tf.function records no tape and no
+    tf.gradients call."""
+    got = fn(*args)
+    if isinstance(expected, tuple):
+        if not isinstance(got, (tuple, list)) or len(got) != len(expected):
+            raise AssertionError(f"{what}: expected {len(expected)} results, got {got!r:.100}")
+        for i, (one, value) in enumerate(zip(got, expected, strict=True)):
+            assert_array(one, value, rtol=1e-5, atol=1e-6, what=f"{what} result {i}")
+    else:
+        assert_array(got, expected, rtol=1e-5, atol=1e-6, what=what)
     graph = tf.function(fn).get_concrete_function(*args).graph
     taped = sorted({op.name.split("/")[0] for op in graph.get_operations()
                     if op.name.startswith(("gradient_tape/", "gradients/"))})
@@ -239,7 +249,8 @@ def test_mse_gradient_on_any_shape(kata, target):
 
 @pytest.mark.in_process  # traces your function in the kata's process
 def test_mse_gradient_is_a_closed_form(kata):
-    _assert_closed_form(kata.mse_gradient, *_f32(PRED, TARGET), what="mse_gradient")
+    _assert_closed_form(kata.mse_gradient, *_f32(PRED, TARGET),
+                        expected=2 * (PRED - TARGET) / PRED.size, what="mse_gradient")
 
 
 def test_mse_gradient_rejects_mismatched_or_empty_inputs(kata):
@@ -287,6 +298,7 @@ def test_softmax_cross_entropy_gradient_survives_huge_logits(kata):
 @pytest.mark.in_process  # traces your function in the kata's process
 def test_softmax_cross_entropy_gradient_is_a_closed_form(kata):
     _assert_closed_form(kata.softmax_cross_entropy_gradient, *_f32(LOGITS, ONE_HOT),
+                        expected=(_softmax(LOGITS) - ONE_HOT) / len(LOGITS),
                         what="softmax_cross_entropy_gradient")
 
 
@@ -321,8 +333,10 @@ def test_perceptron_gradients_three_ways(kata):
 
 @pytest.mark.in_process  # traces your function in the kata's process
 def test_perceptron_gradients_is_a_closed_form(kata):
+    o = _sigmoid(X @ W + B)
+    delta = 2 * (o - T) / T.size * o * (1 - o)
     _assert_closed_form(kata.perceptron_gradients, *_f32(X, W, B, T),
-                        what="perceptron_gradients")
+                        expected=(X.T @ delta, delta.sum(axis=0)), what="perceptron_gradients")
 
 
 def test_perceptron_gradients_rejects_shapes_that_do_not_fit(kata):
