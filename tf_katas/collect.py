@@ -30,6 +30,24 @@ def _clip(text: str, limit: int) -> str:
     )
 
 
+# How a test failed, for `kata verify`'s proof that a mistake is caught: by an assertion
+# (AssertionError, pytest.fail, pytest.raises' "DID NOT RAISE"), by an exception raised
+# while the kata's own code ran, or by the test's code crashing on what the kata returned.
+ASSERTION, KATA_RAISED, TEST_CRASHED = "assertion", "kata", "test"
+
+
+def failure_kind(config: pytest.Config, excinfo: pytest.ExceptionInfo) -> str:
+    if excinfo.errisinstance((AssertionError, pytest.fail.Exception)):
+        return ASSERTION
+    impl_dir = getattr(config, "impl_dir", None)
+    if impl_dir is not None:
+        impl_dir = Path(impl_dir).resolve()
+        for entry in excinfo.traceback:
+            if Path(str(entry.path)).resolve().parent == impl_dir:
+                return KATA_RAISED
+    return TEST_CRASHED
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     outcome = yield
@@ -45,6 +63,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         report.user_properties.append(
             ("not_implemented", excinfo.errisinstance(NotImplementedError))
         )
+        report.user_properties.append(("failure", failure_kind(item.config, excinfo)))
         if excinfo.errisinstance(SandboxFailure):
             report.user_properties.append(("sandbox", excinfo.value.kind))
 
@@ -65,6 +84,7 @@ class ResultsWriter:
                 "message": "",
                 "detail": "",
                 "not_implemented": False,
+                "failure": "",
                 "sandbox": "",
                 "duration": 0.0,
             },
@@ -78,6 +98,7 @@ class ResultsWriter:
             entry["message"] = props.get("message") or _clip(report.longreprtext, MESSAGE_LIMIT)
             entry["detail"] = _clip(report.longreprtext, DETAIL_LIMIT)
             entry["not_implemented"] = bool(props.get("not_implemented"))
+            entry["failure"] = str(props.get("failure", ""))
             entry["sandbox"] = str(props.get("sandbox", ""))
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:

@@ -24,6 +24,7 @@ class Outcome:
     message: str = ""
     detail: str = ""
     not_implemented: bool = False
+    failure: str = ""  # how it failed: "assertion", "kata" (raised in the kata) or "test"
     sandbox: str = (
         ""  # grading: "crashed", "timeout" or "memory" when the kata's process was stopped
     )

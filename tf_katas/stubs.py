@@ -9,13 +9,24 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 STUB_BODY = 'raise NotImplementedError("{name}: your code here")'
 
 
-def _stub_edits(node: ast.AST, edits: list[tuple[int, int, list[str]]], owner: str = "") -> None:
-    """Collects (first line, last line, replacement) for `node`'s functions, 1-based."""
+def _stub_body(qualname: str) -> str:
+    return STUB_BODY.format(name=qualname)
+
+
+def _stub_edits(
+    node: ast.AST,
+    edits: list[tuple[int, int, list[str]]],
+    owner: str = "",
+    body_of: Callable[[str], str] = _stub_body,
+) -> None:
+    """Collects (first line, last line, replacement) for `node`'s functions, 1-based;
+    `body_of(qualified name)` is the line a public function's body becomes."""
     for child in node.body:
         if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
             first = min([child.lineno, *(d.lineno for d in child.decorator_list)])
@@ -29,18 +40,19 @@ def _stub_edits(node: ast.AST, edits: list[tuple[int, int, list[str]]], owner: s
             has_doc = ast.get_docstring(child, clean=False) is not None
             # Everything after the docstring goes, comments included: they are the answer.
             start = body[0].end_lineno + 1 if has_doc else body[0].lineno
-            stub = [" " * body[0].col_offset + STUB_BODY.format(name=owner + child.name)]
+            stub = [" " * body[0].col_offset + body_of(owner + child.name)]
             edits.append((start, max(start - 1, child.end_lineno), stub))
         elif isinstance(child, ast.ClassDef) and not child.name.startswith("_"):
-            _stub_edits(child, edits, owner=f"{owner}{child.name}.")
+            _stub_edits(child, edits, f"{owner}{child.name}.", body_of)
 
 
-def stub_source(solution_source: str) -> str:
-    """The stub module for a solution module's source text."""
+def stub_source(solution_source: str, body: Callable[[str], str] = _stub_body) -> str:
+    """The stub module for a solution module's source text; `body(qualified name)` gives
+    the line each public function's body becomes (default: raise NotImplementedError)."""
     tree = ast.parse(solution_source)
     lines = solution_source.splitlines()
     edits: list[tuple[int, int, list[str]]] = []
-    _stub_edits(tree, edits)
+    _stub_edits(tree, edits, body_of=body)
     for first, last, replacement in sorted(edits, reverse=True):
         lines[first - 1 : last] = replacement
     text = "\n".join(lines).rstrip() + "\n"

@@ -7,7 +7,9 @@
 - every test fails on the untouched stubs, and fails because a stub raised
   NotImplementedError (a test that fails on a stub for another reason is broken);
 - a copy of solutions/, graded as `kata grade` grades (each kata in a sandbox process,
-  the tests seeing it through proxies), scores full marks.
+  the tests seeing it through proxies), scores full marks;
+- the proofs (tf_katas.proofs): every catalogued mistake fails a test, every test fails on
+  the trivial implementations, every alternative solution passes every test.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 from tf_katas.grading.grade import grade_submission
 from tf_katas.grading.remote import Limits
 from tf_katas.manifest import Kata
+from tf_katas.proofs import run_proofs
 from tf_katas.readme import table_is_current
 from tf_katas.runner import default_workers, run_katas
 from tf_katas.stubs import stale_stubs, stub_source
@@ -98,8 +101,9 @@ def verify(
     *,
     workers: int | None = None,
     progress: Callable[[str], None] = print,
+    proofs: bool = True,
 ) -> tuple[int, list[str]]:
-    """Returns (checks passed, breaches)."""
+    """Returns (checks passed, breaches); `proofs=False` leaves tf_katas.proofs out."""
     breaches = layout_breaches(root, katas) + stub_breaches(root)
     if not table_is_current(root, katas):
         breaches.append("README.md's kata table is not the manifest's: run `kata sync`")
@@ -147,4 +151,8 @@ def verify(
         breaches += [
             f"{nodeid}: ran on only one of solutions/ and katas/" for nodeid in sorted(missing)
         ]
+    if proofs:
+        report = run_proofs(root, present, progress=progress)
+        checks += report.checks
+        breaches += report.breaches
     return checks, breaches
