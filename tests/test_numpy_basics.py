@@ -82,7 +82,7 @@ def test_matrix_from_rows_refuses_what_is_not_a_list_of_rows(kata, rows):
 def test_describe_a_two_by_three_matrix(kata):
     """Catches (columns, rows), size as the sum of the sides, ndim as len(a)."""
     result = kata.describe(np.arange(6).reshape(2, 3))
-    assert result == ((2, 3), 2, 6), (
+    assert isinstance(result, tuple) and result == ((2, 3), 2, 6), (
         f"describe(a 2x3 matrix): expected ((2, 3), 2, 6) for (shape, ndim, size), got {result}"
     )
 
@@ -99,7 +99,7 @@ def test_describe_any_shape(kata, shape):
     """0-d and empty arrays too: ndim 0 has size 1, an empty axis gives size 0."""
     result = kata.describe(np.zeros(shape, dtype=np.int8))
     expected = (tuple(shape), len(shape), math.prod(shape))
-    assert result == expected, (
+    assert isinstance(result, tuple) and result == expected, (
         f"describe(np.zeros({shape})): expected {expected} (shape, ndim, size), got {result}"
     )
 

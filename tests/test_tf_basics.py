@@ -220,9 +220,15 @@ def test_session_arithmetic_matches_numpy_on_any_shapes(kata, pair):
 
 
 def test_graph_code_leaves_eager_execution_on(kata):
-    """Catches tf.compat.v1.disable_eager_execution(): build the graph in a `with` block."""
-    kata.session_arithmetic(1.0, 2.0)
-    kata.session_counter(0.0, [1.0])
+    """Catches tf.compat.v1.disable_eager_execution(): build the graph in a `with` block.
+
+    The values first: a function that computes nothing cannot disable anything either."""
+    results = _four(kata.session_arithmetic(1.0, 2.0), what="session_arithmetic(1.0, 2.0)")
+    for name, result, expected in zip(NAMES, results, (3.0, -1.0, 2.0, 0.5), strict=True):
+        assert_array(result, np.float32(expected), what=f"session_arithmetic(1.0, 2.0): {name}",
+                     dtype=np.float32)
+    assert_array(kata.session_counter(0.0, [1.0]), np.array([1.0], np.float32),
+                 what="session_counter(0.0, [1.0])", dtype=np.float32)
     assert tf.executing_eagerly(), (
         "after session_arithmetic/session_counter TensorFlow no longer executes eagerly: do not "
         "disable eager execution, build the graph inside `with tf.compat.v1.Graph().as_default()`"
