@@ -46,7 +46,8 @@ def make_linear_data(n: int, w: float, b: float, noise_std: float = 0.1, seed: i
     `y[i]` belongs to `x[i]`. The same `seed` gives the same arrays (use your own
     generator, `np.random.default_rng(seed)`, not the global one); another seed gives others.
 
-    Raises ValueError when `n < 1` or `noise_std < 0`.
+    Raises ValueError when `n < 1` or `noise_std < 0`, naming the argument (`n`, `noise_std`)
+    in the message.
     """
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
@@ -65,8 +66,8 @@ def mse_loss(w: Number, b: Number, x: ArrayLike, y: ArrayLike) -> tf.Tensor:
     个数n": divide by n, `mean((w * x + b - y) ** 2)`. `w` and `b` are numbers (or 0-d
     tensors); `x` and `y` are 1-D of the same length. Returns a 0-d float tensor.
 
-    Raises ValueError when `x` or `y` is not 1-D, when their lengths differ, or when they are
-    empty.
+    Raises ValueError when `x` or `y` is not 1-D (with "1-D" in the message), when their
+    lengths differ (with "same length"), or when they are empty (with "empty").
     """
     x, y = _pair(x, y)
     return tf.reduce_mean(tf.square(w * x + b - y))
@@ -80,7 +81,7 @@ def mse_gradients(w: Number, b: Number, x: ArrayLike, y: ArrayLike
     Write these formulas with TensorFlow ops, without a GradientTape (the tests trace your
     function with `tf.function` and look for one).
 
-    Raises ValueError for the inputs `mse_loss` refuses.
+    Raises ValueError for the inputs `mse_loss` refuses, as it does.
     """
     x, y = _pair(x, y)
     residual = w * x + b - y
@@ -95,7 +96,8 @@ def gradient_descent_step(w: Number, b: Number, x: ArrayLike, y: ArrayLike, lr: 
     Notes (Loss Function): `w' = w − lr × ∂loss/∂w`, `b' = b − lr × ∂loss/∂b`. Both gradients
     are taken at the old `(w, b)`: update `w` and `b` together, not `b` at the new `w`.
 
-    Raises ValueError when `lr <= 0`, and for the inputs `mse_loss` refuses.
+    Raises ValueError when `lr <= 0` (with "learning rate" in the message), and for the
+    inputs `mse_loss` refuses, as it does.
     """
     _check_lr(lr)
     dw, db = mse_gradients(w, b, x, y)
@@ -111,7 +113,8 @@ def fit(x: ArrayLike, y: ArrayLike, lr: float = 0.1, steps: int = 300
     array of shape [steps] whose entry i is `mse_loss` before step i (so `losses[0]` is the
     loss of `w = b = 0`).
 
-    Raises ValueError when `lr <= 0` or `steps < 1`, and for the inputs `mse_loss` refuses.
+    Raises ValueError when `lr <= 0` (with "learning rate" in the message) or `steps < 1`
+    (with "steps"), and for the inputs `mse_loss` refuses, as it does.
     """
     _check_lr(lr)
     if steps < 1:

@@ -70,9 +70,13 @@ def test_make_linear_data_is_reproducible_by_seed(kata):
                  what="make_linear_data with noise_std=0: y = 3x + 2 exactly")
 
 
-def test_make_linear_data_rejects_bad_sizes(kata):
-    with pytest.raises(ValueError, match="n must"):
-        kata.make_linear_data(0, 1.0, 0.0)
+@pytest.mark.parametrize("n", [0, -3])
+def test_make_linear_data_rejects_fewer_than_one_point(kata, n):
+    with pytest.raises(ValueError, match=r"\bn\b"):
+        kata.make_linear_data(n, 1.0, 0.0)
+
+
+def test_make_linear_data_rejects_a_negative_noise(kata):
     with pytest.raises(ValueError, match="noise_std"):
         kata.make_linear_data(10, 1.0, 0.0, noise_std=-0.1)
 
@@ -117,6 +121,11 @@ def test_mse_gradients_for_any_line_and_size(kata, w, b, n):
 
 @pytest.mark.in_process  # traces your function in the kata's process
 def test_mse_gradients_are_a_closed_form(kata):
+    """The value first: a function that computes nothing records no tape either."""
+    residual = 1.0 * X.astype(np.float64) - Y
+    assert_array([float(g) for g in kata.mse_gradients(tf.constant(1.0), tf.constant(0.0), X, Y)],
+                 [2 * np.mean(residual * X), 2 * np.mean(residual)], rtol=1e-5,
+                 what="mse_gradients(1, 0) on 5 points")
     fn = tf.function(lambda w, b, x, y: kata.mse_gradients(w, b, x, y))
     graph = fn.get_concrete_function(tf.constant(1.0), tf.constant(0.0), tf.constant(X),
                                      tf.constant(Y)).graph
@@ -129,13 +138,17 @@ def test_mse_gradients_are_a_closed_form(kata):
 @pytest.mark.parametrize("x, y, match", [
     (X, Y[:4], "same length"),
     (X.reshape(5, 1), Y, "1-D"),
+    (X, Y.reshape(1, 5), "1-D"),
+    (X[0], Y[0], "1-D"),
     (np.zeros(0), np.zeros(0), "empty"),
-], ids=["lengths differ", "x is 2-D", "empty"])
-def test_loss_and_gradients_reject_bad_data(kata, x, y, match):
+], ids=["lengths differ", "x is 2-D", "y is 2-D", "scalars", "empty"])
+def test_loss_gradients_and_step_reject_bad_data(kata, x, y, match):
     with pytest.raises(ValueError, match=match):
         kata.mse_loss(1.0, 0.0, x, y)
     with pytest.raises(ValueError, match=match):
         kata.mse_gradients(1.0, 0.0, x, y)
+    with pytest.raises(ValueError, match=match):
+        kata.gradient_descent_step(1.0, 0.0, x, y, 0.1)
 
 
 # --- one step, and the loop ---------------------------------------------------------------
@@ -164,6 +177,10 @@ def test_fit_rejects_bad_steps_and_data(kata):
         kata.fit(X, Y, lr=0.1, steps=0)
     with pytest.raises(ValueError, match="same length"):
         kata.fit(X, Y[:3], lr=0.1, steps=5)
+    with pytest.raises(ValueError, match="1-D"):
+        kata.fit(X.reshape(5, 1), Y, lr=0.1, steps=5)
+    with pytest.raises(ValueError, match="empty"):
+        kata.fit(np.zeros(0), np.zeros(0), lr=0.1, steps=5)
 
 
 def test_fit_records_the_loss_before_each_step(kata):
