@@ -45,8 +45,9 @@ def mse(y_true: ArrayLike, y_pred: ArrayLike) -> tf.Tensor:
     `y_true` and `y_pred` have the same shape. Returns a scalar tensor (shape `()`) of
     `y_pred`'s float dtype.
 
-    Raises ValueError when the shapes differ: `[4]` against `[4, 1]` would broadcast to a
-    4 x 4 grid of differences and give a wrong loss without a word.
+    Raises ValueError (with "shape" in the message) when the shapes differ: `[4]` against
+    `[4, 1]` would broadcast to a 4 x 4 grid of differences and give a wrong loss without a
+    word.
     """
     raise NotImplementedError("mse: your code here")
 
@@ -62,8 +63,8 @@ def entropy(p: ArrayLike, axis: int = -1) -> tf.Tensor:
     Returns a tensor of `p`'s shape without `axis` (a scalar for a single distribution), of
     `p`'s float dtype.
 
-    Raises ValueError when `p` holds values outside [0, 1], is a scalar, or `axis` is
-    outside `[-rank, rank)`.
+    Raises ValueError when `p` holds values outside [0, 1] (with "[0, 1]" in the message), is
+    a scalar, or `axis` is outside `[-rank, rank)` (with "axis").
     """
     raise NotImplementedError("entropy: your code here")
 
@@ -82,8 +83,8 @@ def cross_entropy(p: ArrayLike, q: ArrayLike, axis: int = -1) -> tf.Tensor:
     makes the cross-entropy infinite (that is its value). Returns a tensor of `p`'s shape
     without `axis`, of `q`'s float dtype.
 
-    Raises ValueError when `p` and `q` differ in shape, either holds values outside [0, 1],
-    or `axis` is out of range.
+    Raises ValueError when `p` and `q` differ in shape (with "shape" in the message), either
+    holds values outside [0, 1] (with "[0, 1]"), or `axis` is out of range (with "axis").
     """
     raise NotImplementedError("cross_entropy: your code here")
 
@@ -121,8 +122,8 @@ def binary_cross_entropy(y_true: ArrayLike, y_pred: ArrayLike,
 
     Returns a scalar tensor of `y_pred`'s float dtype.
 
-    Raises ValueError when the shapes differ or (from probabilities) `y_pred` holds values
-    outside [0, 1].
+    Raises ValueError when the shapes differ (with "shape" in the message) or (from
+    probabilities) `y_pred` holds values outside [0, 1] (with "[0, 1]").
     """
     raise NotImplementedError("binary_cross_entropy: your code here")
 
@@ -150,8 +151,9 @@ def categorical_cross_entropy(y_true: ArrayLike, y_pred: ArrayLike, from_logits:
     Returns a tensor of the labels' shape without `axis` (shape `[batch]` for `[batch,
     classes]`), of `y_pred`'s float dtype.
 
-    Raises ValueError when the shapes differ, `axis` is out of range, or (from
-    probabilities) `y_pred` holds values outside [0, 1].
+    Raises ValueError when the shapes differ (with "shape" in the message), `axis` is out of
+    range (with "axis"), or (from probabilities) `y_pred` holds values outside [0, 1] (with
+    "[0, 1]").
     """
     raise NotImplementedError("categorical_cross_entropy: your code here")
 
