@@ -3,7 +3,11 @@ grader, each graded by `kata grade` on a toy project with two katas.
 
 In each attack the kata `toy` is the attacker and must score 0 (or be graded on its
 merits); the honest kata `other` must keep its full points; the reports must be well
-formed; and no process of the submission may outlive the grader.
+formed; and no process of the submission may outlive the grader. The attacks run twice:
+in a bubblewrap sandbox (skipped where bwrap cannot run; CI installs it) and in the
+plain-process fallback (`--isolation=process`).
+
+Tests named `test_finding_N_...` are the regressions of the eleven breaches of issue 12.
 """
 
 from __future__ import annotations
@@ -11,17 +15,38 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
+import stat
 import subprocess
 import sys
 import textwrap
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from tf_katas.grading.isolation import bubblewrap_problem
-
 from .conftest import make_toy_project
+
+
+def _bubblewrap_runs() -> bool:
+    if shutil.which("bwrap") is None:
+        return False
+    probe = ["bwrap", "--unshare-pid", "--ro-bind", "/", "/", "--proc", "/proc", "true"]
+    if os.geteuid() != 0:
+        probe.insert(1, "--unshare-user")
+    return subprocess.run(probe, capture_output=True).returncode == 0
+
+
+BUBBLEWRAP_RUNS = _bubblewrap_runs()
+MODES = [
+    pytest.param(
+        "required",
+        id="bubblewrap",
+        marks=pytest.mark.skipif(not BUBBLEWRAP_RUNS, reason="bwrap cannot run here"),
+    ),
+    pytest.param("process", id="fallback"),
+]
 
 OTHER_SOLUTION = '''"""Other kata."""
 
@@ -31,6 +56,11 @@ import numpy as np
 def add(a, b):
     """Return a + b, element-wise."""
     return np.add(a, b)
+
+
+def fill(a, value):
+    """Set every element of the array `a` to `value`, IN PLACE; return None."""
+    a[...] = value
 '''
 
 OTHER_TESTS = """
@@ -51,6 +81,12 @@ def test_add_arrays(kata):
 @pytest.mark.parametrize("n", [1, 4])
 def test_add_many(kata, n):
     assert_array(kata.add(np.zeros(n), np.full(n, 2.0)), np.full(n, 2.0))
+
+
+def test_fill_works_in_place(kata):
+    a = np.zeros(3)
+    assert kata.fill(a, 2.0) is None
+    assert_array(a, [2.0, 2.0, 2.0])
 """
 
 OTHER_MANIFEST = """
@@ -73,6 +109,9 @@ def halve(x):
 """
 
 MARKER = "kata-redteam-marker"
+HIJACKED = "/tmp/kata-redteam-hijacked"  # written by a planted tf_katas package, if ever run
+SECRET = "/var/tmp/kata-redteam-secret.txt"  # root's only: a submission must never see it
+SECRET_TEXT = "TOP-SECRET-c0ffee"
 
 
 @pytest.fixture
@@ -95,6 +134,15 @@ def make_grading_project(tmp_path: Path) -> Path:
                 import numpy as np
                 from tf_katas.testing import assert_array
                 assert_array(kata.double(np.arange(3.0)), [0.0, 2.0, 4.0])
+
+
+            def test_double_array_expected_computed_after_the_call(kata):
+                # Written as a careless test would be (finding 8): only a grader that never
+                # copies a kata's changes back into the tests' array keeps it honest.
+                import numpy as np
+                from tf_katas.testing import assert_array
+                x = np.arange(1.0, 4.0)
+                assert_array(kata.double(x), 2 * x)
         """)
         )
     return toy_project
@@ -110,31 +158,38 @@ def submission(project: Path, name: str, toy_source: str, extra_files: dict | No
     return folder
 
 
-def grade(
-    project: Path, path: Path, *options: str, env: dict | None = None
-) -> subprocess.CompletedProcess:
-    command = [
+def grade_command(project: Path, path: Path, out: Path | None = None) -> list[str]:
+    return [
         sys.executable,
         "-m",
         "tf_katas.cli",
         "grade",
         str(path),
         "--out",
-        str(project / "out"),
+        str(out or project / "out"),
         "--test-seconds",
         "3",
         "--kata-seconds",
         "20",
         "--memory-mb",
         "600",
-        *options,
     ]
+
+
+def grade(
+    project: Path,
+    path: Path,
+    *options: str,
+    env: dict | None = None,
+    out: Path | None = None,
+    timeout: float = 600,
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        command,
+        [*grade_command(project, path, out), *options],
         cwd=project,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=timeout,
         env={**os.environ, **(env or {})},
     )
 
@@ -286,46 +341,196 @@ ATTACKS = {
 
         halve = double
     """,
+    # Finding 1: a tf_katas package planted where a root process started with -m from the
+    # temporary folder would import it first.
+    "plants_a_tf_katas_package": f"""
+        import os
+        PLANT = "import os\\nopen({HIJACKED!r}, 'w').write(str(os.getuid()))\\n"
+        for base in {{"/tmp", os.getcwd(), os.environ.get("TMPDIR", "/tmp")}}:
+            for package in ("tf_katas", "tf_katas/grading"):
+                try:
+                    os.makedirs(os.path.join(base, package), exist_ok=True)
+                    for module in ("__init__", "zygote", "sandbox"):
+                        with open(os.path.join(base, package, module + ".py"), "w") as f:
+                            f.write(PLANT)
+                except OSError:
+                    pass
+        double = halve = None
+    """,
+    # Finding 2: the kata's own log replaced by a link to a file only root may read.
+    "links_its_log_to_a_secret": f"""
+        import glob, os
+        for folder in {{os.getcwd(), os.environ.get("HOME", ""), os.environ.get("TMPDIR", "")}}:
+            logs = glob.glob(os.path.join(folder, "*.log")) + [os.path.join(folder, "output.log")]
+            for name in logs:
+                try:
+                    if os.path.lexists(name):
+                        os.remove(name)
+                    os.symlink({SECRET!r}, name)
+                except OSError:
+                    pass
+
+        def double(x):
+            os._exit(3)
+
+        halve = double
+    """,
+    # Finding 3: one byte of a frame's header, then silence.
+    "half_a_frame": """
+        import gc, socket, time
+
+        def double(x):
+            for thing in gc.get_objects():
+                if isinstance(thing, socket.socket):
+                    try:
+                        thing.send(b"\\x00")
+                    except OSError:
+                        pass
+            time.sleep(1000)
+
+        halve = double
+    """,
+    # Finding 4: a chain that forks, setsids and exits every 40 ms to outrun any reaper.
+    "escaping_fork_chain": f"""
+        import subprocess, sys
+        CHAIN = (
+            "import os, time\\n"
+            "while True:\\n"
+            "    if os.fork() == 0:\\n"
+            "        os.setsid()\\n"
+            "        continue\\n"
+            "    time.sleep(0.04)\\n"
+            "    os._exit(0)\\n"
+        )
+        subprocess.Popen([sys.executable, "-c", CHAIN, "{MARKER}"], start_new_session=True)
+
+        def double(x):
+            return 0
+
+        halve = double
+    """,
+    # Finding 6: text no report format can hold as it is.
+    "unsafe_message": """
+        def double(x):
+            raise ValueError("lone \\ud800 surrogate, \\x00\\x01\\x1b[31m controls, </failure>"
+                             "<![CDATA[ | `code` | and another \\udfff")
+
+        halve = double
+    """,
+    # Finding 7: a reply of millions of tiny objects, written straight to the wire.
+    "huge_reply_of_tiny_objects": """
+        import gc, socket, struct
+
+        def double(x):
+            body = b'{"ok":{"__t":"list","v":[' + b"{}," * 15_000_000 + b"{}]}}"
+            for thing in gc.get_objects():
+                if isinstance(thing, socket.socket) and thing.type == socket.SOCK_STREAM:
+                    try:
+                        thing.sendall(struct.pack("!I", len(body)) + body)
+                    except OSError:
+                        pass
+            return 0
+
+        halve = double
+    """,
+    # Finding 8: the input array set to zeros, so that a test computing its expected value
+    # after the call from its own (changed) array compares a constant with itself.
+    "mutates_its_input": """
+        import numpy as np
+
+        def double(x):
+            if isinstance(x, np.ndarray):
+                x[...] = 0
+                return x
+            return 0
+
+        halve = double
+    """,
 }
 
 
-@pytest.fixture(scope="module")
-def graded_attacks(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess, dict]:
-    """Every attack graded in one `kata grade` over a folder of submissions."""
-    project = make_grading_project(tmp_path_factory.mktemp("redteam"))
-    for name, source in ATTACKS.items():
-        submission(project, name, source)
-    submission(
-        project,
-        "with_a_conftest",
-        "def double(x):\n    return 0\n\nhalve = double\n",
-        {
-            "conftest.py": """
-            import pytest
+def kill_leftovers() -> None:
+    """Never leave an attack running on the machine, even when a test failed."""
+    for _ in range(100):
+        found = leftover_processes()
+        if not found:
+            return
+        for pid in found:
+            try:
+                os.kill(int(pid), signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.02)
 
-            @pytest.hookimpl(hookwrapper=True)
-            def pytest_runtest_makereport(item, call):
-                outcome = yield
-                outcome.get_result().outcome = "passed"
-        """,
-            "pytest.ini": "[pytest]\naddopts = -p no:tf_katas.collect\n",
-        },
-    )
-    submission(project, "honest", HONEST_TOY)
-    done = grade(project, project / "submissions", "--jobs", "2")
-    return (
-        project,
-        done,
-        {
-            name: read_reports(project / "out" / name)
-            for name in [*ATTACKS, "with_a_conftest", "honest"]
-        },
-    )
+
+def remove_plants() -> None:
+    for path in (Path("/tmp/tf_katas"), Path(HIJACKED)):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.exists():
+            path.unlink()
+
+
+STUB_TOY = "def double(x):\n    raise NotImplementedError\n\n\nhalve = double\n"
+STUB_OTHER = (
+    "def add(a, b):\n    raise NotImplementedError\n\n\n"
+    "def fill(a, value):\n    raise NotImplementedError\n"
+)
+
+
+@pytest.fixture(scope="module", params=MODES)
+def graded_attacks(request, tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess, dict]:
+    """Every attack graded in one `kata grade` over a folder of submissions, then (finding
+    1) an untouched stub graded by a second `kata grade` on the same machine."""
+    mode = request.param
+    project = make_grading_project(tmp_path_factory.mktemp(f"redteam-{mode}"))
+    remove_plants()
+    Path(SECRET).write_text(SECRET_TEXT)
+    os.chmod(SECRET, 0o600)
+    try:
+        for name, source in ATTACKS.items():
+            submission(project, name, source)
+        submission(
+            project,
+            "with_a_conftest",
+            "def double(x):\n    return 0\n\nhalve = double\n",
+            {
+                "conftest.py": """
+                import pytest
+
+                @pytest.hookimpl(hookwrapper=True)
+                def pytest_runtest_makereport(item, call):
+                    outcome = yield
+                    outcome.get_result().outcome = "passed"
+            """,
+                "pytest.ini": "[pytest]\naddopts = -p no:tf_katas.collect\n",
+            },
+        )
+        submission(project, "honest", HONEST_TOY)
+        done = grade(project, project / "submissions", "--jobs", "2", f"--isolation={mode}")
+        stub = project / "later" / "stub"
+        stub.mkdir(parents=True)
+        (stub / "toy.py").write_text(STUB_TOY)
+        (stub / "other.py").write_text(STUB_OTHER)
+        grade(project, stub, f"--isolation={mode}", out=project / "out-later")
+        hijacked = Path(HIJACKED).exists()
+    finally:
+        remove_plants()
+        Path(SECRET).unlink(missing_ok=True)
+        time.sleep(0.5)
+        leftovers = leftover_processes()
+        kill_leftovers()
+    reports = {
+        name: read_reports(project / "out" / name)
+        for name in [*ATTACKS, "with_a_conftest", "honest"]
+    }
+    reports["later stub"] = read_reports(project / "out-later")
+    return project, done, reports, {"hijacked": hijacked, "leftovers": leftovers, "mode": mode}
 
 
 @pytest.mark.parametrize("attack", [*ATTACKS, "with_a_conftest"])
 def test_the_attacker_scores_nothing_and_the_honest_kata_everything(graded_attacks, attack):
-    _, done, reports = graded_attacks
+    _, done, reports, _ = graded_attacks
     assert done.returncode == 0, done.stdout + done.stderr
     katas = reports[attack]
     assert katas["toy"]["points"] == 0, katas["toy"]
@@ -333,7 +538,7 @@ def test_the_attacker_scores_nothing_and_the_honest_kata_everything(graded_attac
 
 
 def test_an_honest_submission_scores_full_marks(graded_attacks):
-    _, _, reports = graded_attacks
+    _, _, reports, _ = graded_attacks
     assert reports["honest"]["toy"]["points"] == 5 and reports["honest"]["other"]["points"] == 7
 
 
@@ -345,35 +550,174 @@ def test_an_honest_submission_scores_full_marks(graded_attacks):
         ("infinite_loop", "timeout"),
         ("sleeps_ignoring_sigterm", "timeout"),
         ("eats_memory", "error"),
+        ("half_a_frame", "timeout"),
+        ("huge_reply_of_tiny_objects", "error"),
     ],
 )
 def test_stopped_katas_say_why(graded_attacks, attack, status):
-    _, _, reports = graded_attacks
-    assert reports[attack]["toy"]["status"] == status
-
-
-def test_no_process_of_a_submission_outlives_the_grader(graded_attacks):
-    assert leftover_processes() == []
+    _, _, reports, _ = graded_attacks
+    assert reports[attack]["toy"]["status"] == status, reports[attack]["toy"]
 
 
 def test_printed_text_is_never_taken_for_the_grade(graded_attacks):
-    project, done, reports = graded_attacks
+    project, done, reports, _ = graded_attacks
     assert "toy: 5 of 5 points" not in done.stdout and "99 passed" not in done.stdout
     assert "prints_a_fake_summary: 7 of 12 points" in done.stdout
 
 
 def test_huge_outputs_are_cut_in_the_reports(graded_attacks):
-    project, _, _ = graded_attacks
+    project, _, _, _ = graded_attacks
     for report in (project / "out" / "prints_a_fake_summary").iterdir():
-        assert report.stat().st_size < 100_000, report
+        if report.is_file():
+            assert report.stat().st_size < 100_000, report
 
 
 def test_the_class_table_lists_every_submission(graded_attacks):
-    project, _, _ = graded_attacks
+    project, _, _, _ = graded_attacks
     rows = (project / "out" / "scores.csv").read_text().splitlines()
     assert rows[0] == "submission,total,max,percent,toy,other"
     assert len(rows) == 1 + len(ATTACKS) + 2
     assert "honest,12.0,12,100.0,5.0,7.0" in rows
+
+
+def test_finding_1_a_planted_tf_katas_package_never_runs(graded_attacks):
+    _, _, reports, facts = graded_attacks
+    assert not facts["hijacked"], "a tf_katas package planted by a submission was imported"
+    stub = reports["later stub"]
+    assert stub["toy"]["points"] == 0 and stub["other"]["points"] == 0, stub
+
+
+def test_finding_2_the_grader_never_follows_a_link_the_submission_planted(graded_attacks):
+    project, _, reports, _ = graded_attacks
+    assert reports["links_its_log_to_a_secret"]["toy"]["status"] == "error"
+    for report in (project / "out" / "links_its_log_to_a_secret").rglob("*"):
+        if report.is_file():
+            assert SECRET_TEXT not in report.read_text(), report
+
+
+def test_finding_3_half_a_frame_is_stopped_by_the_test_limit(graded_attacks):
+    _, _, reports, _ = graded_attacks
+    toy = reports["half_a_frame"]["toy"]
+    assert toy["status"] == "timeout", toy
+    assert toy["tests"][0]["duration"] < 30, toy["tests"][0]
+
+
+def test_finding_4_no_process_of_a_submission_outlives_the_grader(graded_attacks):
+    _, _, _, facts = graded_attacks
+    assert facts["leftovers"] == [], "processes of the submissions survived the grade"
+
+
+def test_finding_6_unsafe_text_is_made_safe_in_every_report(graded_attacks):
+    project, _, reports, _ = graded_attacks
+    out = project / "out" / "unsafe_message"
+    junit = (out / "junit.xml").read_text(encoding="utf-8")  # parsed by read_reports too
+    assert "\x00" not in junit and "\x1b" not in junit
+    message = json.dumps(reports["unsafe_message"]["toy"], ensure_ascii=False)
+    assert "controls" in message and "\ufffd" in message
+    exercism = json.loads((out / "exercism" / "results.json").read_text(encoding="utf-8"))
+    assert exercism["version"] == 3 and exercism["status"] == "fail"
+    assert not list(out.glob(".*")), "a temporary report file was left behind"
+
+
+def test_finding_7_a_reply_of_millions_of_objects_is_refused_unparsed(graded_attacks):
+    _, _, reports, _ = graded_attacks
+    toy = reports["huge_reply_of_tiny_objects"]["toy"]
+    assert any("item limit" in t["message"] for t in toy["tests"]), toy
+
+
+def test_finding_8_a_kata_changing_its_inputs_changes_nothing_in_the_tests(graded_attacks):
+    _, _, reports, _ = graded_attacks
+    toy = reports["mutates_its_input"]["toy"]
+    assert toy["points"] == 0, toy
+    after = [t for t in toy["tests"] if t["name"].endswith("computed_after_the_call")]
+    assert after and after[0]["outcome"] == "failed", toy["tests"]
+    # while a function whose docstring says it works in place still changes them
+    assert reports["honest"]["other"]["points"] == 7
+
+
+def test_finding_9_every_report_says_how_and_as_whom_the_code_ran(graded_attacks):
+    project, done, _, facts = graded_attacks
+    report = json.loads((project / "out" / "honest" / "report.json").read_text())
+    expected = "bubblewrap" if facts["mode"] == "required" else "process"
+    assert report["isolation"] == expected and report["user"]
+    results = json.loads((project / "out" / "honest" / "results.json").read_text())
+    assert expected in results["output"] and report["user"] in results["output"]
+    if os.geteuid() == 0 and expected == "bubblewrap":
+        assert report["user"].startswith("uid ") and "root" not in report["user"]
+    if expected == "process":
+        assert "WITHOUT a sandbox" in done.stdout
+
+
+@pytest.fixture(scope="module", params=MODES)
+def graded_classmates(request, tmp_path_factory):
+    """Finding 5: three submissions graded at once; two attack the third."""
+    mode = request.param
+    project = make_grading_project(tmp_path_factory.mktemp(f"classmates-{mode}"))
+    # Kills every process it may signal, for as long as the others are graded (not as root:
+    # there, on a machine without a sandbox, it would take down the whole machine).
+    submission(
+        project,
+        "sniper",
+        """
+        import os, signal, time
+        if os.getuid() != 0 and os.fork() == 0:
+            os.setsid()
+            end = time.time() + 40
+            while time.time() < end:
+                try:
+                    os.kill(-1, signal.SIGKILL)
+                except OSError:
+                    pass
+                time.sleep(0.05)
+            os._exit(0)
+
+        def double(x):
+            return 0
+
+        halve = double
+    """,
+    )
+    # Finds another grade's staged modules through the command lines in /proc.
+    submission(
+        project,
+        "thief",
+        """
+        import importlib.util, os, time
+        double = halve = None
+        end = time.time() + 20
+        while double is None and time.time() < end:
+            for pid in os.listdir("/proc"):
+                try:
+                    with open(f"/proc/{pid}/cmdline", "rb") as f:
+                        words = f.read().decode(errors="replace").split("\\0")
+                except OSError:
+                    continue
+                for word in words:
+                    if word.startswith("--impl=") and "thief" not in word:
+                        path = os.path.join(word[len("--impl="):], "toy.py")
+                        try:
+                            spec = importlib.util.spec_from_file_location("loot", path)
+                            loot = importlib.util.module_from_spec(spec)
+                            spec.loader.exec_module(loot)
+                            double, halve = loot.double, loot.halve
+                        except Exception:
+                            pass
+            time.sleep(0.1)
+    """,
+    )
+    submission(project, "victim", HONEST_TOY)
+    done = grade(project, project / "submissions", "--jobs", "3", f"--isolation={mode}")
+    kill_leftovers()
+    names = ("sniper", "thief", "victim")
+    return done, {name: read_reports(project / "out" / name) for name in names}
+
+
+def test_finding_5_submissions_graded_at_once_cannot_touch_each_other(graded_classmates):
+    done, reports = graded_classmates
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert reports["victim"]["toy"]["points"] == 5 and reports["victim"]["other"]["points"] == 7
+    assert reports["thief"]["toy"]["points"] == 0, reports["thief"]["toy"]
+    assert reports["sniper"]["toy"]["points"] == 0
 
 
 def test_a_forged_report_is_overwritten_by_the_real_one(grading_project):
@@ -409,32 +753,106 @@ def test_min_score_fails_the_run_below_the_bar(grading_project):
     assert katas["toy"]["status"] == "failed" and 0 < katas["toy"]["points"] < 5
 
 
-@pytest.mark.skipif(
-    os.geteuid() != 0, reason="only root can run the submission as another user"
-)
-def test_solutions_are_out_of_reach_of_a_submission_run_by_root(grading_project):
-    folder = submission(
-        grading_project,
-        "reader",
-        f'''
-        import importlib.util
-        spec = importlib.util.spec_from_file_location("s", "{grading_project}/solutions/toy.py")
-        solution = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(solution)
-        double, halve = solution.double, solution.halve
-    ''',
-    )
-    grade(grading_project, folder)
+READER = """
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("s", "{root}/solutions/toy.py")
+    solution = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(solution)
+    double, halve = solution.double, solution.halve
+"""
+
+
+@pytest.mark.skipif(not BUBBLEWRAP_RUNS, reason="bwrap cannot run here")
+def test_solutions_are_out_of_sight_in_the_sandbox(grading_project):
+    folder = submission(grading_project, "reader", READER.format(root=grading_project))
+    grade(grading_project, folder, "--isolation=required")
     katas = read_reports(grading_project / "out")
-    assert katas["toy"]["points"] == 0 and "PermissionError" in json.dumps(katas["toy"])
+    assert katas["toy"]["points"] == 0 and "FileNotFoundError" in json.dumps(katas["toy"])
 
 
-def test_a_judge_killed_from_the_same_user_loses_only_the_attackers_kata(grading_project):
-    """Without a user switch the submission can kill the judge: grading goes on kata by kata."""
+def test_isolation_required_refuses_to_grade_without_bubblewrap(grading_project, tmp_path):
+    """Where bwrap cannot run (here: not on PATH), --isolation=required grades nothing."""
+    folder = submission(grading_project, "honest", HONEST_TOY)
+    done = grade(grading_project, folder, "--isolation=required", env={"PATH": str(tmp_path)})
+    assert done.returncode == 3 and "nothing graded" in done.stdout
+    assert not (grading_project / "out" / "report.json").exists()
+
+
+def test_a_killed_judge_loses_only_the_attackers_kata(grading_project):
+    """In the fallback as root the submission can kill its judge: grading goes on kata by
+    kata (in the sandbox, the judge is out of its sight)."""
     folder = submission(grading_project, "judge_killer", ATTACKS["kills_the_judge"])
-    done = grade(grading_project, folder, env={"KATA_SANDBOX_USER": "same"})
+    done = grade(grading_project, folder, "--isolation=process")
     assert done.returncode == 0, done.stderr
     katas = read_reports(grading_project / "out")
     assert katas["toy"]["points"] == 0 and katas["toy"]["status"] == "error"
     assert katas["other"]["points"] == 7
     assert leftover_processes() == []
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_finding_10_sigterm_stops_everything_and_says_so(grading_project, mode):
+    folder = submission(
+        grading_project,
+        "looper",
+        f'''
+        import subprocess, sys
+
+        def double(x):
+            subprocess.run([sys.executable, "-c", "while True: pass", "{MARKER}"])
+
+        halve = double
+    ''',
+    )
+    solutions = grading_project / "solutions"
+    mode_before = stat.S_IMODE(solutions.stat().st_mode)
+    command = [*grade_command(grading_project, folder), "--test-seconds", "120"]
+    command += [f"--isolation={mode}"]
+    grader = subprocess.Popen(command, cwd=grading_project, stdout=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not leftover_processes() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert leftover_processes(), "the looping kata never started"
+        grader.send_signal(signal.SIGTERM)
+        output, _ = grader.communicate(timeout=60)
+    finally:
+        grader.kill()
+        time.sleep(0.5)
+        leftovers = leftover_processes()
+        kill_leftovers()
+    assert leftovers == []
+    assert grader.returncode == 130 and "INTERRUPTED" in output
+    assert stat.S_IMODE(solutions.stat().st_mode) == mode_before
+    report = json.loads((grading_project / "out" / "report.json").read_text())
+    assert report["interrupted"] is True
+    assert {k["status"] for k in report["katas"]} == {"interrupted"}
+
+
+def test_finding_11_a_hanging_submission_costs_one_test_limit_per_kata(grading_project):
+    """Katas that hang when imported (before any test runs) and katas whose every
+    function hangs: each kata is abandoned at its first timeout, and the whole submission
+    is bounded by its budget."""
+    hangs = "while True:\n    pass\n"
+    folder = grading_project / "submissions" / "hangs_at_import"
+    folder.mkdir(parents=True)
+    (folder / "toy.py").write_text(hangs)
+    (folder / "other.py").write_text(hangs)
+    started = time.monotonic()
+    grade(grading_project, folder, "--kata-seconds", "100")
+    at_import = time.monotonic() - started
+    katas = read_reports(grading_project / "out")
+    assert {k["status"] for k in katas.values()} == {"timeout"}
+    assert at_import < 90, f"{at_import:.0f} s: the katas were not stopped at the test limit"
+
+    folder = submission(grading_project, "hangs_in_calls", ATTACKS["infinite_loop"])
+    (folder / "other.py").write_text(
+        "def add(a, b):\n    while True:\n        pass\n\n\nfill = add\n"
+    )
+    started = time.monotonic()
+    grade(grading_project, folder, "--test-seconds", "200", "--budget-seconds", "15")
+    in_calls = time.monotonic() - started
+    katas = read_reports(grading_project / "out")
+    assert {k["status"] for k in katas.values()} == {"timeout"}
+    assert "budget" in json.dumps(katas)
+    assert in_calls < 100, f"{in_calls:.0f} s: the submission's budget was not kept"

@@ -38,10 +38,8 @@ from tf_katas.grading.remote import (
     TestClock,
     in_place_functions,
 )
+from tf_katas.grading.timing import REFERENCE_TIMES
 from tf_katas.testing import SEED
-
-# Each test's duration on the reference solutions (tf_katas.grading.timing writes it).
-REFERENCE_TIMES = Path(__file__).with_name("reference_times.json")
 
 
 def add_options(parser: pytest.Parser) -> None:
