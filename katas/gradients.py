@@ -38,8 +38,8 @@ def variable_gradients(w: tf.Variable, b: tf.Variable, x: ArrayLike, y: ArrayLik
     made with `trainable=False` is not watched: its gradient is zeros, not `None`
     (`tape.gradient(..., unconnected_gradients=tf.UnconnectedGradients.ZERO)`).
 
-    Raises TypeError when `w` or `b` is not a `tf.Variable` (a tape does not track a constant
-    on its own: see `watched_gradient`).
+    Raises TypeError (with "Variable" in the message) when `w` or `b` is not a `tf.Variable`
+    (a tape does not track a constant on its own: see `watched_gradient`).
     """
     raise NotImplementedError("variable_gradients: your code here")
 
@@ -53,7 +53,8 @@ def watched_gradient(x: ArrayLike) -> tf.Tensor:
     tape, not the formula `3 x**2` (a test watches how you compute it). Returns a tensor of
     `x`'s shape and float dtype.
 
-    Raises TypeError for an integer `x` (gradients flow only through float tensors).
+    Raises TypeError (with "float" in the message) for an integer `x` (gradients flow only
+    through float tensors).
     """
     raise NotImplementedError("watched_gradient: your code here")
 
@@ -73,7 +74,7 @@ def chain_rule(x: ArrayLike) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
     non-scalar target, `tape.gradient` differentiates the sum of its elements), and `dy_dx`
     equals `dy_du * du_dx` element by element: `3 sin(x)**2 * cos(x)`.
 
-    Raises TypeError for an integer `x`.
+    Raises TypeError (with "float" in the message) for an integer `x`.
     """
     raise NotImplementedError("chain_rule: your code here")
 
@@ -89,8 +90,8 @@ def gradient_descent(x: tf.Variable, target: ArrayLike, lr: float, steps: int) -
 
     Returns `x`, the Variable that was passed in, holding the new value.
 
-    Raises TypeError when `x` is not a `tf.Variable`; ValueError when `lr <= 0` or `steps`
-    is negative.
+    Raises TypeError (with "Variable" in the message) when `x` is not a `tf.Variable`;
+    ValueError when `lr <= 0` (with "learning rate") or `steps` is negative (with "steps").
     """
     raise NotImplementedError("gradient_descent: your code here")
 
@@ -103,7 +104,8 @@ def mse_gradient(pred: ArrayLike, target: ArrayLike) -> tf.Tensor:
     of `pred`'s shape and float dtype. Derive it by hand: write it with TensorFlow ops and no
     GradientTape (the tests trace your function with `tf.function` and look for one).
 
-    Raises ValueError when `pred` and `target` differ in shape, or are empty.
+    Raises ValueError when `pred` and `target` differ in shape (with "shape" in the message),
+    or are empty (with "empty").
     """
     raise NotImplementedError("mse_gradient: your code here")
 
@@ -119,7 +121,8 @@ def softmax_cross_entropy_gradient(logits: ArrayLike, labels: ArrayLike) -> tf.T
     logits of +-1000 give finite numbers (`tf.nn.softmax` is stable; by hand, subtract each
     row's maximum before `exp`).
 
-    Raises ValueError when `logits` is not 2-D or `labels` has another shape.
+    Raises ValueError when `logits` is not 2-D (with "2-D" in the message) or `labels` has
+    another shape (with "shape").
     """
     raise NotImplementedError("softmax_cross_entropy_gradient: your code here")
 
@@ -156,6 +159,7 @@ def finite_difference_gradient(f: Callable[[np.ndarray], float], x: ArrayLike,
 
     Returns a float64 NumPy array of `x`'s shape.
 
-    Raises ValueError when `eps <= 0` or when `f` returns more than one number.
+    Raises ValueError when `eps <= 0` (with "eps" in the message) or when `f` returns more
+    than one number (with "single number").
     """
     raise NotImplementedError("finite_difference_gradient: your code here")

@@ -51,8 +51,8 @@ def variable_gradients(w: tf.Variable, b: tf.Variable, x: ArrayLike, y: ArrayLik
     made with `trainable=False` is not watched: its gradient is zeros, not `None`
     (`tape.gradient(..., unconnected_gradients=tf.UnconnectedGradients.ZERO)`).
 
-    Raises TypeError when `w` or `b` is not a `tf.Variable` (a tape does not track a constant
-    on its own: see `watched_gradient`).
+    Raises TypeError (with "Variable" in the message) when `w` or `b` is not a `tf.Variable`
+    (a tape does not track a constant on its own: see `watched_gradient`).
     """
     for name, value in (("w", w), ("b", b)):
         if not isinstance(value, tf.Variable):
@@ -74,7 +74,8 @@ def watched_gradient(x: ArrayLike) -> tf.Tensor:
     tape, not the formula `3 x**2` (a test watches how you compute it). Returns a tensor of
     `x`'s shape and float dtype.
 
-    Raises TypeError for an integer `x` (gradients flow only through float tensors).
+    Raises TypeError (with "float" in the message) for an integer `x` (gradients flow only
+    through float tensors).
     """
     x = _float_tensor(x, "x")
     with tf.GradientTape() as tape:
@@ -98,7 +99,7 @@ def chain_rule(x: ArrayLike) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
     non-scalar target, `tape.gradient` differentiates the sum of its elements), and `dy_dx`
     equals `dy_du * du_dx` element by element: `3 sin(x)**2 * cos(x)`.
 
-    Raises TypeError for an integer `x`.
+    Raises TypeError (with "float" in the message) for an integer `x`.
     """
     x = _float_tensor(x, "x")
     with tf.GradientTape(persistent=True) as tape:
@@ -123,8 +124,8 @@ def gradient_descent(x: tf.Variable, target: ArrayLike, lr: float, steps: int) -
 
     Returns `x`, the Variable that was passed in, holding the new value.
 
-    Raises TypeError when `x` is not a `tf.Variable`; ValueError when `lr <= 0` or `steps`
-    is negative.
+    Raises TypeError (with "Variable" in the message) when `x` is not a `tf.Variable`;
+    ValueError when `lr <= 0` (with "learning rate") or `steps` is negative (with "steps").
     """
     if not isinstance(x, tf.Variable):
         raise TypeError(f"x must be a tf.Variable (updated in place), got {type(x).__name__}")
@@ -147,7 +148,8 @@ def mse_gradient(pred: ArrayLike, target: ArrayLike) -> tf.Tensor:
     of `pred`'s shape and float dtype. Derive it by hand: write it with TensorFlow ops and no
     GradientTape (the tests trace your function with `tf.function` and look for one).
 
-    Raises ValueError when `pred` and `target` differ in shape, or are empty.
+    Raises ValueError when `pred` and `target` differ in shape (with "shape" in the message),
+    or are empty (with "empty").
     """
     pred = _float_tensor(pred, "pred")
     target = tf.cast(tf.convert_to_tensor(target), pred.dtype)
@@ -171,7 +173,8 @@ def softmax_cross_entropy_gradient(logits: ArrayLike, labels: ArrayLike) -> tf.T
     logits of +-1000 give finite numbers (`tf.nn.softmax` is stable; by hand, subtract each
     row's maximum before `exp`).
 
-    Raises ValueError when `logits` is not 2-D or `labels` has another shape.
+    Raises ValueError when `logits` is not 2-D (with "2-D" in the message) or `labels` has
+    another shape (with "shape").
     """
     logits = _float_tensor(logits, "logits")
     labels = tf.cast(tf.convert_to_tensor(labels), logits.dtype)
@@ -225,7 +228,8 @@ def finite_difference_gradient(f: Callable[[np.ndarray], float], x: ArrayLike,
 
     Returns a float64 NumPy array of `x`'s shape.
 
-    Raises ValueError when `eps <= 0` or when `f` returns more than one number.
+    Raises ValueError when `eps <= 0` (with "eps" in the message) or when `f` returns more
+    than one number (with "single number").
     """
     if not eps > 0:
         raise ValueError(f"eps must be positive, got {eps}")
