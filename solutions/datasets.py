@@ -41,8 +41,8 @@ def make_dataset(x: ArrayLike, y: ArrayLike) -> tf.data.Dataset:
     as they are. Returns a `tf.data.Dataset` of `n` elements, each a tuple
     `(x[i], y[i])` of tensors (shapes `x.shape[1:]` and `y.shape[1:]`), in order.
 
-    Raises ValueError when `x` and `y` have different numbers of rows, or either is a
-    scalar.
+    Raises ValueError when `x` and `y` have different numbers of rows (the message gives
+    both counts), or either is a scalar.
     """
     x, y = np.asarray(x), np.asarray(y)
     if x.ndim == 0 or y.ndim == 0:
@@ -67,7 +67,8 @@ def shuffle_pairs(dataset: tf.data.Dataset, buffer_size: int,
     the same order on every call with that seed (each new pass over the returned dataset,
     e.g. each epoch, is reshuffled, which `shuffle` does by default).
 
-    Raises ValueError when `buffer_size` is smaller than 1.
+    Raises ValueError (with "buffer_size" in the message) when `buffer_size` is smaller
+    than 1.
     """
     if buffer_size < 1:
         raise ValueError(f"shuffle_pairs: buffer_size must be at least 1, got {buffer_size}")
@@ -110,8 +111,8 @@ def pipeline(x: ArrayLike, y: ArrayLike, batch_size: int, shuffle_buffer: int | 
     batch sizes are 4, 4, 2, 4, 4, 2 (repeating before batching would give 4, 4, 4, 4, 4,
     mixing epochs), and each epoch holds every example exactly once.
 
-    Raises ValueError when `batch_size` or `epochs` (if not None) is smaller than 1, or as
-    `make_dataset` and `shuffle_pairs` do.
+    Raises ValueError when `batch_size` or `epochs` (if not None) is smaller than 1 (naming
+    the argument in the message), or as `make_dataset` and `shuffle_pairs` do.
     """
     if batch_size < 1:
         raise ValueError(f"pipeline: batch_size must be at least 1, got {batch_size}")
