@@ -41,8 +41,9 @@ def image_grid(images: ArrayLike, rows: int | None = None, cols: int | None = No
     Without `rows` and `cols`: `cols = ceil(sqrt(n))`, `rows = ceil(n / cols)` (10 images
     make 3 rows of 4). With one of them, the other is the fewest that hold n images.
 
-    Raises ValueError when `images` is not 3-D or 4-D, or is empty, when `rows` or `cols`
-    is below 1, or when `rows * cols < n`.
+    Raises ValueError when `images` is not 3-D or 4-D (with "shape" in the message), or is
+    empty (with "empty"), when `rows` or `cols` is below 1 (naming it), or when
+    `rows * cols < n` (with "cannot hold").
     """
     raise NotImplementedError("image_grid: your code here")
 
@@ -58,7 +59,8 @@ def log_scalars(logdir: PathLike, tag: str, values: Sequence[float],
     `with writer.as_default():` block flushes the writer, and `writer.close()` releases the
     file (`writer.set_as_default()` alone flushes nothing: the caller reads an empty file).
 
-    Raises ValueError when `steps` is given and its length differs from `values`'.
+    Raises ValueError (with "step" in the message) when `steps` is given and its length
+    differs from `values`'.
     """
     raise NotImplementedError("log_scalars: your code here")
 
@@ -72,8 +74,9 @@ def log_images(logdir: PathLike, tag: str, images: ArrayLike, step: int,
     [0, 1], and keeps the first `max_outputs` images (its default is 3). Grey images
     `[n, h, w]` therefore need a channel axis: `[n, h, w, 1]`. Flush or close the writer.
 
-    Raises ValueError when `images` is not 3-D or 4-D or empty, when its channels are not
-    1, 3 or 4, or when `max_outputs < 1`.
+    Raises ValueError when `images` is not 3-D or 4-D (with "shape" in the message) or empty
+    (with "empty"), when its channels are not 1, 3 or 4 (with "channels"), or when
+    `max_outputs < 1` (with "max_outputs").
     """
     raise NotImplementedError("log_images: your code here")
 
@@ -87,7 +90,7 @@ def log_image_grid(logdir: PathLike, tag: str, images: ArrayLike, step: int,
     them into a grid and log that single image (a batch of one: `[1, H, W, c]`).
 
     Returns the grid, as `image_grid` does. Raises ValueError as `image_grid` does, and when
-    the channels are not 1, 3 or 4.
+    the channels are not 1, 3 or 4 (with "channels" in the message).
     """
     raise NotImplementedError("log_image_grid: your code here")
 
@@ -102,6 +105,6 @@ def read_scalars(logdir: PathLike, tag: str) -> list[tuple[int, float]]:
     `value.simple_value`. Other tags (and images) are skipped. Returns a list of
     `(int, float)` sorted by step; an empty list when nothing has that tag.
 
-    Raises FileNotFoundError when `logdir` holds no event file.
+    Raises FileNotFoundError (with "event" in the message) when `logdir` holds no event file.
     """
     raise NotImplementedError("read_scalars: your code here")

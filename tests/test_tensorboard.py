@@ -94,14 +94,30 @@ def test_grid_on_any_batch(kata, n, h, w, channels, extra_cols, data):
 
 @pytest.mark.parametrize("images, rows, cols, match", [
     (np.zeros((4, 5), np.uint8), None, None, "shape"),
+    (np.zeros((2, 1, 4, 4, 1), np.uint8), None, None, "shape"),
     (np.zeros((0, 4, 4), np.uint8), None, None, "empty"),
     (np.zeros((7, 4, 4), np.uint8), 2, 3, "cannot hold"),
     (np.zeros((2, 4, 4), np.uint8), 0, 3, "rows"),
     (np.zeros((2, 4, 4), np.uint8), 1, -1, "cols"),
-], ids=["2-D", "empty", "7 images in 2x3", "rows=0", "cols=-1"])
+    (np.zeros((2, 4, 4), np.uint8), 0, None, "rows"),
+    (np.zeros((2, 4, 4), np.uint8), None, 0, "cols"),
+], ids=["2-D", "5-D", "empty", "7 images in 2x3", "rows=0", "cols=-1", "rows=0 alone",
+        "cols=0 alone"])
 def test_grid_rejects_what_it_cannot_lay_out(kata, images, rows, cols, match):
     with pytest.raises(ValueError, match=match):
         kata.image_grid(images, rows=rows, cols=cols)
+
+
+@pytest.mark.parametrize("images, rows, cols, match", [
+    (np.zeros((4, 5), np.uint8), None, None, "shape"),
+    (np.zeros((3, 4, 4), np.uint8), 1, 2, "cannot hold"),
+    (np.zeros((3, 4, 4), np.uint8), 0, None, "rows"),
+    (np.zeros((3, 4, 4, 2), np.uint8), None, None, "channels"),
+], ids=["2-D", "3 images in 1x2", "rows=0", "2 channels"])
+def test_log_image_grid_rejects_what_image_grid_refuses_and_odd_channels(
+        kata, tmp_path, images, rows, cols, match):
+    with pytest.raises(ValueError, match=match):
+        kata.log_image_grid(tmp_path, "grid", images, step=0, rows=rows, cols=cols)
 
 
 # --- scalars ---------------------------------------------------------------------------------
@@ -129,9 +145,10 @@ def test_log_scalars_uses_the_given_steps_and_keeps_tags_apart(kata, tmp_path):
                       "train/accuracy": [(100, 0.5), (200, 0.8), (300, 0.9)]}, logged
 
 
-def test_log_scalars_needs_one_step_per_value(kata, tmp_path):
+@pytest.mark.parametrize("steps", [[0, 1], [0, 1, 2, 3]], ids=["too-few", "too-many"])
+def test_log_scalars_needs_one_step_per_value(kata, tmp_path, steps):
     with pytest.raises(ValueError, match="step"):
-        kata.log_scalars(tmp_path, "loss", [1.0, 2.0, 3.0], steps=[0, 1])
+        kata.log_scalars(tmp_path, "loss", [1.0, 2.0, 3.0], steps=steps)
 
 
 # --- images ----------------------------------------------------------------------------------
@@ -166,9 +183,13 @@ def test_log_images_keeps_colour_and_scales_floats(kata, tmp_path):
 
 @pytest.mark.parametrize("images, max_outputs, match", [
     (np.zeros((4, 4), np.uint8), 3, "shape"),
+    (np.zeros((1, 2, 4, 4, 1), np.uint8), 3, "shape"),
+    (np.zeros((0, 4, 4), np.uint8), 3, "empty"),
     (np.zeros((2, 4, 4, 2), np.uint8), 3, "channels"),
+    (np.zeros((2, 4, 4, 5), np.uint8), 3, "channels"),
     (np.zeros((2, 4, 4), np.uint8), 0, "max_outputs"),
-], ids=["2-D", "2 channels", "max_outputs=0"])
+    (np.zeros((2, 4, 4), np.uint8), -2, "max_outputs"),
+], ids=["2-D", "5-D", "empty", "2 channels", "5 channels", "max_outputs=0", "max_outputs=-2"])
 def test_log_images_rejects_bad_batches(kata, tmp_path, images, max_outputs, match):
     with pytest.raises(ValueError, match=match):
         kata.log_images(tmp_path, "x", images, step=0, max_outputs=max_outputs)
