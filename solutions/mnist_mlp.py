@@ -43,8 +43,8 @@ def init_params(sizes: Sequence[int] = SIZES, stddev: float = 0.1) -> list[tf.Va
     (draw from TensorFlow's global random generator, so `tf.random.set_seed` makes it
     repeatable); each bias is zeros. All are trainable float32 `tf.Variable`s.
 
-    Raises ValueError when `sizes` has fewer than 2 widths or a width below 1, or when
-    `stddev <= 0`.
+    Raises ValueError when `sizes` has fewer than 2 widths or a width below 1 (with "sizes" in
+    the message), or when `stddev <= 0` (with "stddev").
     """
     sizes = [int(s) for s in sizes]
     if len(sizes) < 2 or min(sizes) < 1:
@@ -69,9 +69,10 @@ def preprocess(images: ArrayLike, labels: ArrayLike, depth: int = 10
     by row and divided by 255. `labels` are `n` integers in `0..depth-1`; `y_onehot` is
     `[n, depth]` with a single 1 per row.
 
-    Raises ValueError when `images` is not 3-D, when the number of labels differs from the
-    number of images, or when a label is outside `0..depth-1` (`tf.one_hot` would silently
-    give a row of zeros).
+    Raises ValueError when `images` is not 3-D (with "3-D" in the message), when the number of
+    labels differs from the number of images (with "label"), or when a label is outside
+    `0..depth-1` (with that range, e.g. "0..9": `tf.one_hot` would silently give a row of
+    zeros).
     """
     images = tf.convert_to_tensor(images)
     labels = np.asarray(labels)
@@ -112,7 +113,8 @@ def mse_loss(out: ArrayLike, y_onehot: ArrayLike) -> tf.Tensor:
     Notes (手写数字识别): `loss = tf.square(y_onehot - out)`, `loss = tf.reduce_mean(loss)`.
     Returns a 0-d float32 tensor.
 
-    Raises ValueError when `out` and `y_onehot` differ in shape.
+    Raises ValueError (with "shape" in the message) when `out` and `y_onehot` differ in
+    shape.
     """
     out = tf.cast(tf.convert_to_tensor(out), tf.float32)
     y_onehot = tf.cast(tf.convert_to_tensor(y_onehot), tf.float32)
@@ -135,7 +137,7 @@ def sgd_step(params: Sequence[tf.Variable], x: ArrayLike, y_onehot: ArrayLike, l
 
     Returns the batch's loss before the update (a 0-d float tensor).
 
-    Raises ValueError when `lr <= 0`.
+    Raises ValueError (with "learning rate" in the message) when `lr <= 0`.
     """
     _check_lr(lr)
     with tf.GradientTape() as tape:
@@ -152,7 +154,8 @@ def accuracy(params: Sequence[tf.Variable], x: ArrayLike, labels: ArrayLike) -> 
     The predicted class of a row is the argmax of its 10 outputs (`tf.argmax(out, axis=1)`);
     compare it with the integer `labels` (not one-hot), count the matches and divide by n.
 
-    Raises ValueError when the number of labels differs from the number of rows of `x`.
+    Raises ValueError (with "label" in the message) when the number of labels differs from
+    the number of rows of `x`.
     """
     out = forward(params, x)
     labels = tf.cast(tf.reshape(tf.convert_to_tensor(labels), [-1]), tf.int64)
@@ -178,8 +181,8 @@ def train(params: Sequence[tf.Variable], images: ArrayLike, labels: ArrayLike,
 
     Returns a list of `epochs` Python floats: the mean of the batch losses of each epoch.
 
-    Raises ValueError when `lr <= 0`, when `epochs` or `batch_size` is below 1, and for the
-    data `preprocess` refuses.
+    Raises ValueError when `lr <= 0` (with "learning rate" in the message), when `epochs` or
+    `batch_size` is below 1 (naming it), and for the data `preprocess` refuses, as it does.
     """
     _check_lr(lr)
     if epochs < 1 or batch_size < 1:

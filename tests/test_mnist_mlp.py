@@ -113,11 +113,17 @@ def test_init_params_repeats_after_the_same_global_seed(kata):
         assert_array(a, np.asarray(b), what="init_params after the same tf.random.set_seed")
 
 
-def test_init_params_rejects_bad_settings(kata):
+@pytest.mark.parametrize("sizes", [(784,), (784, 0, 10), (5, -3)],
+                         ids=["one-width", "a-zero-width", "a-negative-width"])
+def test_init_params_rejects_bad_sizes(kata, sizes):
     with pytest.raises(ValueError, match="sizes"):
-        kata.init_params(sizes=(784,))
+        kata.init_params(sizes=sizes)
+
+
+@pytest.mark.parametrize("stddev", [0.0, -0.1])
+def test_init_params_rejects_a_stddev_that_is_not_positive(kata, stddev):
     with pytest.raises(ValueError, match="stddev"):
-        kata.init_params(stddev=0.0)
+        kata.init_params(stddev=stddev)
 
 
 # --- preprocess ---------------------------------------------------------------------------
@@ -135,10 +141,11 @@ def test_preprocess_flattens_row_by_row_scales_and_one_hots(kata):
 
 @pytest.mark.parametrize("images, labels, match", [
     (np.zeros((2, 784), np.uint8), [1, 2], "3-D"),
+    (np.zeros((2, 28, 28, 1), np.uint8), [1, 2], "3-D"),
     (np.zeros((2, 28, 28), np.uint8), [1, 2, 3], "label"),
     (np.zeros((2, 28, 28), np.uint8), [1, 10], "0..9"),
     (np.zeros((2, 28, 28), np.uint8), [-1, 0], "0..9"),
-], ids=["flat images", "3 labels for 2 images", "label 10", "label -1"])
+], ids=["flat images", "a channel axis", "3 labels for 2 images", "label 10", "label -1"])
 def test_preprocess_rejects_bad_data(kata, images, labels, match):
     """tf.one_hot turns a label of 10 or -1 into a row of zeros without a word."""
     with pytest.raises(ValueError, match=match):
@@ -222,10 +229,15 @@ def test_train_rejects_bad_settings(kata, settings, match):
         kata.train(params, np.zeros((4, 28, 28), np.uint8), np.arange(4), **settings)
 
 
-def test_train_rejects_mismatched_images_and_labels(kata):
+@pytest.mark.parametrize("images, labels, match", [
+    (np.zeros((4, 28, 28), np.uint8), np.arange(3), "label"),
+    (np.zeros((4, 784), np.uint8), np.arange(4), "3-D"),
+    (np.zeros((4, 28, 28), np.uint8), np.array([0, 1, 2, 10]), "0..9"),
+], ids=["3 labels for 4 images", "flat images", "label 10"])
+def test_train_rejects_the_data_preprocess_refuses(kata, images, labels, match):
     params = _variables(_tiny_network((784, 3, 10)))
-    with pytest.raises(ValueError, match="label"):
-        kata.train(params, np.zeros((4, 28, 28), np.uint8), np.arange(3), epochs=1)
+    with pytest.raises(ValueError, match=match):
+        kata.train(params, images, labels, epochs=1)
 
 
 @pytest.mark.training
