@@ -42,9 +42,12 @@ def test_true_coordinates_match_argwhere_for_any_shape(kata, mask):
                  what=f"true_coordinates(mask of shape {mask.shape})")
 
 
-def test_true_coordinates_reject_a_mask_that_is_not_bool(kata):
+@pytest.mark.parametrize("mask", [np.array([0.0, 1.0, 2.0], np.float32), np.array([0, 1, 1])],
+                         ids=["float", "int"])
+def test_true_coordinates_reject_a_mask_that_is_not_bool(kata, mask):
+    """tf.where would quietly take the non-zero entries of a number array."""
     with pytest.raises(TypeError, match="bool"):
-        kata.true_coordinates(np.array([0.0, 1.0, 2.0], dtype=np.float32))
+        kata.true_coordinates(mask)
 
 
 # --- select --------------------------------------------------------------------------------
@@ -85,15 +88,22 @@ def test_select_matches_numpy_where_for_broadcastable_shapes(kata, case):
                  what=f"select(mask {mask.shape}, a {a.shape}, b {b.shape})")
 
 
-def test_select_rejects_shapes_that_do_not_broadcast(kata):
-    mask = np.ones((2, 3), dtype=bool)
+@pytest.mark.parametrize(("mask_shape", "a_shape", "b_shape"), [
+    ((2, 3), (2, 3), (3, 2)),
+    ((2, 3), (3, 2), (2, 3)),
+    ((3, 2), (2, 3), (2, 3)),
+], ids=["b", "a", "mask"])
+def test_select_rejects_shapes_that_do_not_broadcast(kata, mask_shape, a_shape, b_shape):
     with pytest.raises(ValueError, match="broadcast"):
-        kata.select(mask, np.zeros((2, 3), np.float32), np.zeros((3, 2), np.float32))
+        kata.select(np.ones(mask_shape, dtype=bool), np.zeros(a_shape, np.float32),
+                    np.zeros(b_shape, np.float32))
 
 
-def test_select_rejects_a_mask_that_is_not_bool(kata):
+@pytest.mark.parametrize("mask", [np.array([1, 0]), np.array([1.0, 0.0], np.float32)],
+                         ids=["int", "float"])
+def test_select_rejects_a_mask_that_is_not_bool(kata, mask):
     with pytest.raises(TypeError, match="bool"):
-        kata.select(np.array([1, 0]), np.zeros(2, np.float32), np.ones(2, np.float32))
+        kata.select(mask, np.zeros(2, np.float32), np.ones(2, np.float32))
 
 
 # --- scatter -------------------------------------------------------------------------------
@@ -158,6 +168,12 @@ def test_scatter_rejects_updates_of_the_wrong_shape(kata):
 def test_scatter_rejects_indices_longer_than_the_rank(kata):
     with pytest.raises(ValueError, match="indices"):
         kata.scatter([[0, 1, 2]], np.array([1.0], np.float32), [3, 3])
+
+
+def test_scatter_rejects_index_rows_of_length_zero(kata):
+    """d = 0 would name no element at all: indices of shape [2, 0]."""
+    with pytest.raises(ValueError, match="indices"):
+        kata.scatter(np.zeros((2, 0), np.int32), np.ones((2, 3), np.float32), [3])
 
 
 @pytest.mark.parametrize("index", [[3, 0], [0, -1]], ids=["too-big", "negative"])
@@ -242,3 +258,7 @@ def test_evaluate_on_grid_passes_x_first_then_y(kata, x, y):
 def test_evaluate_on_grid_rejects_axes_that_are_not_1d(kata):
     with pytest.raises(ValueError, match="1-D"):
         kata.evaluate_on_grid(lambda gx, gy: gx + gy, [1.0, 2.0], np.zeros((2, 1)))
+    with pytest.raises(ValueError, match="1-D"):
+        kata.evaluate_on_grid(lambda gx, gy: gx + gy, np.zeros((1, 2)), [1.0, 2.0])
+    with pytest.raises(ValueError, match="1-D"):
+        kata.evaluate_on_grid(lambda gx, gy: gx + gy, 2.0, [1.0, 2.0])

@@ -187,9 +187,10 @@ def test_clip_by_norm_matches_the_closed_form_for_any_shape_and_axes(kata, case,
                  what=f"clip_by_norm(x of shape {x.shape}, {clip_norm}, axes={axes})")
 
 
-def test_clip_by_norm_rejects_a_negative_clip_norm(kata):
+@pytest.mark.parametrize("axes", [None, 1], ids=["whole-tensor", "per-row"])
+def test_clip_by_norm_rejects_a_negative_clip_norm(kata, axes):
     with pytest.raises(ValueError, match="clip_norm"):
-        kata.clip_by_norm(A, -1.0)
+        kata.clip_by_norm(A, -1.0, axes=axes)
 
 
 @pytest.mark.parametrize("axes", [2, [0, 2], -3], ids=["2", "[0, 2]", "-3"])
@@ -259,6 +260,8 @@ def test_clip_by_global_norm_rejects_a_negative_clip_norm(kata):
         kata.clip_by_global_norm([A], -1.0)
 
 
-def test_clip_by_global_norm_rejects_a_single_tensor_instead_of_a_list(kata):
+@pytest.mark.parametrize("single", [A, tf.constant(A)], ids=["array", "tensor"])
+def test_clip_by_global_norm_rejects_a_single_tensor_instead_of_a_list(kata, single):
+    """Iterating over one matrix would clip its rows as if they were separate gradients."""
     with pytest.raises(TypeError, match="list"):
-        kata.clip_by_global_norm(A, 1.0)
+        kata.clip_by_global_norm(single, 1.0)

@@ -143,9 +143,19 @@ def test_tile_rejects_negative_multiples(kata):
 )
 def test_same_padding_puts_the_extra_zero_after_for_even_kernels(kata, k, expected):
     """TensorFlow's SAME: (k-1)//2 before, the rest after; k//2 on both sides is one too many."""
-    before, after = kata.same_padding(k)
-    assert (int(before), int(after)) == expected, (
-        f"same_padding({k}): expected (before, after) = {expected}, got ({before}, {after})"
+    result = kata.same_padding(k)
+    assert isinstance(result, tuple) and len(result) == 2, (
+        f"same_padding({k}): expected a pair (before, after), got {result!r}"
+    )
+    assert all(type(n) is int for n in result), (
+        f"same_padding({k}): expected two Python ints, got {[type(n).__name__ for n in result]}"
+    )
+    assert result == expected, (
+        f"same_padding({k}): expected (before, after) = {expected}, got {result}"
+        + (" (k // 2 on both sides is one too many for an even kernel)"
+           if k % 2 == 0 and result == (k // 2, k // 2) else "")
+        + (" (before and after swapped: TensorFlow puts the extra zero AFTER)"
+           if result == expected[::-1] else "")
     )
 
 
@@ -198,11 +208,18 @@ def test_pad_for_same_conv_takes_an_int_as_a_square_kernel(kata):
                  what="pad_for_same_conv(images [1, 2, 3, 1], 2)")
 
 
-def test_pad_for_same_conv_rejects_images_that_are_not_4d(kata):
+@pytest.mark.parametrize("shape", [(3, 4, 1), (1, 1, 3, 4, 1)], ids=["3-D", "5-D"])
+def test_pad_for_same_conv_rejects_images_that_are_not_4d(kata, shape):
     with pytest.raises(ValueError, match="4-D"):
-        kata.pad_for_same_conv(np.ones((3, 4, 1), dtype=np.float32), 3)
+        kata.pad_for_same_conv(np.ones(shape, dtype=np.float32), 3)
 
 
-def test_pad_for_same_conv_rejects_a_zero_kernel(kata):
+@pytest.mark.parametrize(
+    "kernel_size", [(3, 0), 0, -2, (3, 3, 3), ()],
+    ids=["zero-width", "zero", "negative", "a-triple", "empty"],
+)
+def test_pad_for_same_conv_rejects_a_kernel_size_that_is_not_a_positive_int_or_pair(
+    kata, kernel_size
+):
     with pytest.raises(ValueError, match="kernel"):
-        kata.pad_for_same_conv(np.ones((1, 3, 4, 1), dtype=np.float32), (3, 0))
+        kata.pad_for_same_conv(np.ones((1, 3, 4, 1), dtype=np.float32), kernel_size)

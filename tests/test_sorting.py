@@ -80,6 +80,12 @@ def test_sort_and_argsort_reject_an_axis_out_of_range(kata, name, axis):
         getattr(kata, name)(MATRIX, axis=axis)
 
 
+@pytest.mark.parametrize("name", ["sort", "argsort"])
+def test_sort_and_argsort_reject_a_scalar_which_has_no_axis(kata, name):
+    with pytest.raises(ValueError, match="axis"):
+        getattr(kata, name)(np.float32(3.0))
+
+
 # --- argsort -----------------------------------------------------------------------------
 
 
@@ -208,8 +214,9 @@ def test_top_k_accuracy_rejects_a_label_that_is_no_class(kata, labels):
 
 
 @pytest.mark.parametrize(
-    ("scores_shape", "labels_shape"), [((2, 3), (3,)), ((2, 3), (2, 1)), ((3,), (1,))],
-    ids=["labels-too-long", "labels-as-a-column", "scores-1d"],
+    ("scores_shape", "labels_shape"),
+    [((2, 3), (3,)), ((2, 3), (2, 1)), ((3,), (1,)), ((0, 3), (0,)), ((1, 2, 3), (1,))],
+    ids=["labels-too-long", "labels-as-a-column", "scores-1d", "no-rows", "scores-3d"],
 )
 def test_top_k_accuracy_rejects_shapes_that_do_not_fit(kata, scores_shape, labels_shape):
     with pytest.raises(ValueError, match="shape"):
