@@ -52,8 +52,8 @@ def dense_weights(layer: keras.layers.Dense) -> tuple[np.ndarray, np.ndarray]:
     `dense_forward(x, *dense_weights(layer))` always equals `layer(x)` for a layer
     without activation.
 
-    Raises ValueError when the layer is not built yet (a Dense layer creates its kernel the
-    first time it sees an input, or on `layer.build(input_shape)`).
+    Raises ValueError (with "built" in the message) when the layer is not built yet (a Dense
+    layer creates its kernel the first time it sees an input, or on `layer.build(input_shape)`).
     """
     raise NotImplementedError("dense_weights: your code here")
 
@@ -101,7 +101,8 @@ def trainable_shapes(model: keras.Model) -> list[tuple[int, ...]]:
 
     Returns a list of tuples of Python ints.
 
-    Raises ValueError when the model is not built (it has no variables yet).
+    Raises ValueError (with "built" in the message) when the model is not built (it has no
+    variables yet).
     """
     raise NotImplementedError("trainable_shapes: your code here")
 
@@ -113,6 +114,7 @@ def count_trainable(model: keras.Model) -> int:
     (which counts every weight) once a layer is frozen or the model holds non-trainable
     state.
 
-    Returns a Python int. Raises ValueError when the model is not built.
+    Returns a Python int. Raises ValueError (with "built" in the message) when the model is
+    not built.
     """
     raise NotImplementedError("count_trainable: your code here")

@@ -64,8 +64,8 @@ def dense_weights(layer: keras.layers.Dense) -> tuple[np.ndarray, np.ndarray]:
     `dense_forward(x, *dense_weights(layer))` always equals `layer(x)` for a layer
     without activation.
 
-    Raises ValueError when the layer is not built yet (a Dense layer creates its kernel the
-    first time it sees an input, or on `layer.build(input_shape)`).
+    Raises ValueError (with "built" in the message) when the layer is not built yet (a Dense
+    layer creates its kernel the first time it sees an input, or on `layer.build(input_shape)`).
     """
     if not layer.built:
         raise ValueError("dense_weights: the layer is not built yet: call it on an input, "
@@ -137,7 +137,8 @@ def trainable_shapes(model: keras.Model) -> list[tuple[int, ...]]:
 
     Returns a list of tuples of Python ints.
 
-    Raises ValueError when the model is not built (it has no variables yet).
+    Raises ValueError (with "built" in the message) when the model is not built (it has no
+    variables yet).
     """
     if not model.built:
         raise ValueError("trainable_shapes: the model is not built yet: build it with "
@@ -152,6 +153,7 @@ def count_trainable(model: keras.Model) -> int:
     (which counts every weight) once a layer is frozen or the model holds non-trainable
     state.
 
-    Returns a Python int. Raises ValueError when the model is not built.
+    Returns a Python int. Raises ValueError (with "built" in the message) when the model is
+    not built.
     """
     return sum(int(np.prod(shape)) for shape in trainable_shapes(model))
