@@ -44,7 +44,15 @@ settings.register_profile(
     phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-settings.load_profile("katas")
+# `kata watch` gives a first verdict from a quick profile (few examples, no shrinking) while
+# the full one runs beside it; the verdict says which it is.
+settings.register_profile(
+    "katas-quick",
+    parent=settings.get_profile("katas"),
+    max_examples=5,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
+settings.load_profile(os.environ.get("KATA_HYPOTHESIS_PROFILE", "katas"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

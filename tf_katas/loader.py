@@ -26,7 +26,11 @@ def load_kata_module(impl_dir: Path, name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module  # dataclasses and pickling look modules up here
     try:
-        spec.loader.exec_module(module)
+        # Compiled from the file as it is now, never from __pycache__: a .pyc is trusted by
+        # the source's mtime (whole seconds) and size, so two saves within a second that
+        # keep the size (`+` to `-`) would run the old code.
+        code = compile(path.read_bytes(), str(path), "exec", dont_inherit=True)
+        exec(code, module.__dict__)
     except (Exception, SystemExit) as exc:  # a syntax error and sys.exit() alike
         del sys.modules[module_name]
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
