@@ -4,7 +4,6 @@ maintainers' verify and sync."""
 from __future__ import annotations
 
 import argparse
-import ast
 import os
 import sys
 from pathlib import Path
@@ -15,65 +14,20 @@ from rich.table import Table
 
 from tf_katas.grading.remote import Limits
 from tf_katas.hints import HintLog
-from tf_katas.manifest import Kata, ManifestError, kata_named, load_manifest
+from tf_katas.manifest import ManifestError, kata_named, load_manifest
 from tf_katas.project import find_root, resolve_impl
-from tf_katas.runner import ERROR, FAILING, PASSING, TODO, KataResult, results_for
-
-STYLE = {PASSING: "green", FAILING: "red", TODO: "yellow", ERROR: "bold red"}
-MARK = {
-    "passed": "[green]✓[/]",
-    "failed": "[red]✗[/]",
-    "error": "[bold red]![/]",
-    "skipped": "[dim]-[/]",
-}
+from tf_katas.runner import PASSING, refresh_estimate, results_for
+from tf_katas.verdict import STYLE, show_verdict, unfinished_functions
 
 console = Console(highlight=False)
 LIMITS = Limits()
 
 
-def unfinished_functions(module: Path) -> list[str]:
-    """Public functions of a kata module that still raise NotImplementedError."""
-    try:
-        tree = ast.parse(module.read_text(encoding="utf-8"))
-    except (OSError, SyntaxError):
-        return []
-    return [
-        node.name
-        for node in ast.walk(tree)
-        if isinstance(node, ast.FunctionDef)
-        and (not node.name.startswith("_") or node.name == "__init__")
-        and any(
-            isinstance(inner, ast.Raise) and "NotImplementedError" in ast.unparse(inner)
-            for inner in ast.walk(node)
-        )
-    ]
-
-
-def show_result(kata: Kata, result: KataResult, impl_dir: Path, verbose: bool = False) -> None:
-    console.print(f"[bold]{kata.name}[/] — {kata.title}  [dim]({kata.heading})[/]")
-    if result.message:
-        console.print(f"[bold red]its tests could not be collected:[/]\n{escape(result.message)}")
-    shown = 0
-    for test in result.tests:
-        todo = test.not_implemented and test.outcome != "passed"
-        mark = "[yellow]…[/]" if todo else MARK.get(test.outcome, "?")
-        console.print(f"  {mark} {escape(test.name)}")
-        if test.outcome in ("failed", "error") and not todo and (verbose or shown < 3):
-            text = test.detail if verbose else test.message
-            console.print("      " + escape(text).replace("\n", "\n      "), style="red")
-            shown += 1
-    waiting = unfinished_functions(impl_dir / f"{kata.name}.py")
-    if waiting:
-        console.print(
-            f"  [yellow]still to write in {impl_dir.name}/{kata.name}.py:[/] {', '.join(waiting)}"
-        )
-    console.print(
-        f"  [{STYLE[result.status]}]{result.status}[/]: "
-        f"{result.passed} of {len(result.tests)} tests pass"
-    )
-
-
 def cmd_list(args, root, katas, impl_dir) -> int:
+    stale, seconds = refresh_estimate(root, impl_dir, katas, fresh=args.fresh)
+    if stale:
+        console.print(f"[dim]running the tests of {len(stale)} of {len(katas)} katas (the "
+                      f"others' results are cached): about {seconds:.0f} s...[/]")
     results = results_for(root, impl_dir, katas, fresh=args.fresh)
     table = Table(title=f"tf-katas — {impl_dir}", title_justify="left")
     for column in ("#", "kata", "title", "status", "tests", "points"):
@@ -130,7 +84,7 @@ def cmd_next(args, root, katas, impl_dir) -> int:
 def cmd_check(args, root, katas, impl_dir) -> int:
     kata = kata_named(katas, args.name)
     result = results_for(root, impl_dir, [kata], fresh=True, workers=0)[kata.name]
-    show_result(kata, result, impl_dir, verbose=args.verbose)
+    show_verdict(console, kata, result, impl_dir, verbose=args.verbose)
     return 0 if result.status == PASSING else 1
 
 
@@ -153,15 +107,30 @@ def cmd_hint(args, root, katas, impl_dir) -> int:
 def cmd_watch(args, root, katas, impl_dir) -> int:
     from tf_katas.watch import watch
 
-    return watch(root, katas, impl_dir, args.name, show_result, console)
+    return watch(root, katas, impl_dir, args.name, console)
 
 
 def cmd_verify(args, root, katas, impl_dir) -> int:
+    from tf_katas.proofs import run_proofs
     from tf_katas.verify import verify
 
-    checks, breaches = verify(
-        root, katas, workers=args.workers, progress=lambda text: console.print(f"[dim]{text}[/]")
-    )
+    def progress(text: str) -> None:
+        console.print(f"[dim]{escape(text)}[/]")
+
+    def caught(line: str) -> None:
+        console.print(f"[green]✓[/] {escape(line)}")
+
+    if args.mistakes is None:
+        checks, breaches = verify(
+            root, katas, workers=args.workers, progress=progress,
+            caught=caught if args.verbose else None,
+        )
+    else:
+        chosen = [kata_named(katas, args.mistakes)] if args.mistakes else katas
+        report = run_proofs(root, chosen, workers=args.workers, progress=progress)
+        checks, breaches = report.checks, report.breaches
+        for line in report.caught if args.verbose else ():
+            caught(line)
     for breach in breaches:
         console.print(f"[red]✗[/] {escape(breach)}")
     # One plain line a CI log reader can count: checks that held, breaches found.
@@ -282,10 +251,26 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser(
         "verify",
         parents=[common],
-        help="maintainers: solutions pass, stubs fail, stubs match solutions",
+        help="maintainers: solutions pass, stubs and trivial implementations fail, "
+        "catalogued mistakes are caught, stubs match solutions",
     )
     p.add_argument(
-        "--workers", type=int, default=None, help="pytest-xdist workers (default: cores)"
+        "--workers",
+        type=int,
+        default=None,
+        help="pytest-xdist workers (default: cores); with --mistakes, pytest processes",
+    )
+    p.add_argument(
+        "--mistakes",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="KATA",
+        help="only the proofs (catalogued mistakes caught, trivial implementations failing, "
+        "alternative solutions passing), for KATA or for every kata",
+    )
+    p.add_argument(
+        "-v", "--verbose", action="store_true", help="which test caught each catalogued mistake"
     )
     p = verbs.add_parser(
         "grade", help="course staff: grade a submission folder (or a folder of them)"

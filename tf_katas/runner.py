@@ -198,6 +198,38 @@ class ResultCache:
         self.path.write_text(json.dumps(self.entries), encoding="utf-8")
 
 
+# A pytest process's start with TensorFlow's import, on 2 cores: what every run pays first.
+STARTUP_SECONDS = 6.0
+
+
+def refresh_estimate(
+    root: Path, impl_dir: Path, katas: list[Kata], *, fresh: bool = False
+) -> tuple[list[Kata], float]:
+    """The katas whose results are not cached (all of them when `fresh`), and about how
+    many seconds running them takes: their last run's test times where known, else the
+    reference's graded times."""
+    from tf_katas.grading.timing import REFERENCE_TIMES
+
+    cache = ResultCache(root)
+    stale = list(katas) if fresh else [k for k in katas if cache.get(impl_dir, k) is None]
+    if not stale:
+        return [], 0.0
+    try:
+        reference = json.loads(REFERENCE_TIMES.read_text(encoding="utf-8"))["tests"]
+    except (OSError, ValueError, KeyError):
+        reference = {}
+    seconds = 0.0
+    for kata in stale:
+        entry = cache.entries.get(f"{impl_dir}::{kata.name}")
+        if entry:
+            seconds += sum(t.get("duration", 0.0) for t in entry["result"]["tests"])
+        else:
+            prefix = f"{kata.test_file}::"
+            seconds += sum(v for k, v in reference.items() if k.startswith(prefix))
+    workers = max(1, default_workers(stale))
+    return stale, STARTUP_SECONDS * min(workers, 2) + seconds / workers
+
+
 def results_for(
     root: Path, impl_dir: Path, katas: list[Kata], *, fresh: bool = False, **run_options
 ) -> dict[str, KataResult]:

@@ -50,3 +50,15 @@ def test_verify_holds_on_a_sound_project_and_names_each_breach(toy_project):
     _, breaches = verify(toy_project, katas, workers=0, progress=lambda _: None)
     assert any("test_nothing: passes on the untouched stub" in b for b in breaches)
     assert any("katas/toy.py is not the stub generated" in b and "double" in b for b in breaches)
+
+
+def test_kata_list_knows_what_a_refresh_will_cost_before_starting(toy_project):
+    from tf_katas.runner import STARTUP_SECONDS, refresh_estimate, results_for
+
+    katas, impl = load_manifest(toy_project), toy_project / "solutions"
+    stale, seconds = refresh_estimate(toy_project, impl, katas)
+    assert [k.name for k in stale] == ["toy"] and seconds >= STARTUP_SECONDS
+    results_for(toy_project, impl, katas)
+    assert refresh_estimate(toy_project, impl, katas) == ([], 0.0)  # all cached
+    stale, seconds = refresh_estimate(toy_project, impl, katas, fresh=True)
+    assert [k.name for k in stale] == ["toy"] and seconds >= STARTUP_SECONDS
