@@ -154,7 +154,9 @@ def test_relu_derivative_at_zero_is_zero_like_tensorflow(kata):
     """ReLU has no derivative at 0: the spec (and tf.nn.relu's gradient) says 0, and a
     boolean mask is not a number."""
     got = kata.relu_derivative(tf.constant([-2.0, 0.0, 3.0]))
-    assert_array(got, [0.0, 0.0, 1.0], dtype=np.float32, what="relu_derivative([-2, 0, 3])")
+    assert_array(got, [0.0, 0.0, 1.0], dtype=np.float32,
+                 what="relu_derivative([-2, 0, 3]) (x >= 0 gives 1 at 0; TensorFlow's "
+                 "convention is 0)")
     assert_array(tape_gradient(tf.nn.relu, np.array([0.0], np.float32)), [0.0],
                  what="TensorFlow's own ReLU gradient at 0 (the convention)")
 
@@ -223,7 +225,8 @@ def test_softmax_is_stable_at_plus_minus_1000(kata):
     inf / inf), and float32 finite differences of sum(w * softmax) (clipping the logits to,
     say, ±88 keeps the values but flattens the function: its slope at [-1000] * 3 is 0)."""
     assert_array(kata.softmax(LOGITS_1000), SOFTMAX_1000, dtype=np.float32,
-                 what="softmax of logits at ±1000")
+                 what="softmax of logits at ±1000 (subtract the maximum first: exp(1000) is inf "
+                 "and inf / inf is NaN)")
     assert_array(tape_gradient(kata.softmax, LOGITS_1000), np.zeros(LOGITS_1000.shape),
                  dtype=np.float32, what="GradientTape gradient of sum(softmax) at ±1000 "
                  "(finite; 0, since every row sums to 1 whatever the logits)")
@@ -295,7 +298,8 @@ def test_softmax_jacobian_is_p_i_times_delta_ij_minus_p_j(kata):
     p = np_softmax(A)
     expected = np.diag(p) - np.outer(p, p)
     assert_array(kata.softmax_jacobian(A.astype(np.float32)), expected, dtype=np.float32,
-                 what=f"softmax_jacobian({A.tolist()}): diag(p) - p pᵀ")
+                 what=f"softmax_jacobian({A.tolist()}): diag(p) - p pᵀ (the notes' diagonal "
+                 "p_i(1 - p_1) is a typo for p_i(1 - p_i); the off-diagonal is -p_i p_j)")
 
 
 def test_softmax_jacobian_three_ways(kata):

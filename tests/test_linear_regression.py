@@ -208,7 +208,9 @@ def test_fit_recovers_the_true_line(kata, seed):
     w, b, losses = kata.fit(x, y, lr=0.1, steps=300)
     assert abs(w - TRUE_W) < TOLERANCE and abs(b - TRUE_B) < TOLERANCE, (
         f"fit on 200 points of y = {TRUE_W}x + {TRUE_B} + noise: expected w and b within "
-        f"{TOLERANCE} of the true line, got w={w:.4f}, b={b:.4f}")
+        f"{TOLERANCE} of the true line, got w={w:.4f}, b={b:.4f} (a wrong sign or a learning "
+        f"rate 100x too big diverges, one 100x too small stops short, a b never updated stays "
+        f"at 0)")
     ols_w, ols_b = np.polyfit(x.astype(np.float64), y.astype(np.float64), 1)
     assert_array([w, b], [ols_w, ols_b], what="fit's (w, b) against least squares (np.polyfit)",
                  atol=2e-3)

@@ -130,7 +130,9 @@ def test_argsort_sorts_x_along_any_axis_in_any_direction(kata, data, shape, dire
 def test_top_k_the_two_largest_largest_first_with_their_indices(kata):
     """Catches the k smallest, an unsorted result, and values and indices swapped."""
     values, indices = kata.top_k(np.array([[1, 3, 2, 5, 4]], np.float32), 2)
-    assert_array(values, [[5.0, 4.0]], dtype=np.float32, what="top_k([[1, 3, 2, 5, 4]], 2) values")
+    assert_array(values, [[5.0, 4.0]], dtype=np.float32,
+                 what="top_k([[1, 3, 2, 5, 4]], 2) values (the k smallest, or (indices, values) "
+                 "returned in the wrong order?)")
     assert_array(indices, [[3, 4]], dtype="integer", what="top_k([[1, 3, 2, 5, 4]], 2) indices")
 
 
@@ -173,7 +175,10 @@ TARGET = np.array([2, 0], dtype=np.int32)
 def test_top_k_accuracy_the_notes_example_is_50_100_100(kata):
     """Sample 2's label 0 is its second-best class: right for k = 2 and 3, wrong for k = 1."""
     assert_array(kata.top_k_accuracy(PROB, TARGET, ks=(1, 2, 3)), [0.5, 1.0, 1.0],
-                 dtype="float", what="top_k_accuracy(the notes' prob, target [2, 0], ks=(1, 2, 3))")
+                 dtype="float",
+                 what="top_k_accuracy(the notes' prob, target [2, 0], ks=(1, 2, 3)): 50 %, 100 %, "
+                 "100 % (hits averaged over n*k instead of per sample, or only the k-th guess "
+                 "counted?)")
 
 
 def test_top_k_accuracy_the_notes_single_prediction_is_0_100_100(kata):
