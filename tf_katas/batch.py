@@ -1,11 +1,12 @@
-"""A pool of long-lived pytest processes, TensorFlow imported once each, running one pytest
-session after another: `kata verify`'s proofs run a hundred short sessions (one per
-catalogued mistake), and a fresh process would spend most of each on `import tensorflow`.
+"""A pool of long-lived fork servers for pytest sessions: `kata verify`'s proofs run a
+hundred short sessions (one per catalogued mistake), and a fresh process would spend most of
+each on `import tensorflow`.
 
-Every session still loads its kata modules afresh (tf_katas.loader executes the file each
-time), and the suite's conftest fixes the seeds before every test, so a session sees the
-same kata and the same seeds as in a process of its own. What the process keeps between
-sessions is what it imported: TensorFlow, the test modules (unchanged between sessions).
+Each worker imports the heavy libraries once and runs no TensorFlow op (so no thread pool
+exists yet for fork to break), then forks one child per session: a session can change
+process-wide state (a mistake that calls `tf.compat.v1.disable_eager_execution()`, a
+global seed, Matplotlib's settings) and the next session starts clean all the same. The
+child imports the test modules and the kata afresh, as a process of its own would.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
-from tf_katas.warm import WARM_IMPORTS
-
+# What the katas' tests import; never a module that runs a TensorFlow op when imported.
+PRELOAD = ("numpy", "tensorflow", "keras", "cv2", "matplotlib", "pytest", "hypothesis")
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -104,25 +105,38 @@ def run_pooled(
             worker.close()
 
 
-def main() -> None:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    for name in WARM_IMPORTS:
-        __import__(name)
+def _session(args: list[str], log_path: str) -> int:
+    """In a forked child: one pytest session, its output into `log_path`."""
+    with open(log_path, "w") as log:
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
     import pytest
 
-    # Answers go through a copy of the original stdout; pytest's own output goes to each
-    # job's log file, which file descriptors 1 and 2 point to while the job runs.
-    answers = os.fdopen(os.dup(1), "w")
+    try:
+        code = int(pytest.main(args))
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    return code
+
+
+def main() -> None:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    for name in PRELOAD:
+        __import__(name)
+    answers = sys.stdout
     for line in sys.stdin:
         job = json.loads(line)
-        with open(job["log"], "w") as log:
-            os.dup2(log.fileno(), 1)
-            os.dup2(log.fileno(), 2)
+        pid = os.fork()
+        if pid == 0:
+            code = 1
             try:
-                code = int(pytest.main(job["args"]))
+                code = _session(job["args"], job["log"])
             finally:
-                sys.stdout.flush()
-                sys.stderr.flush()
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        code = os.waitstatus_to_exitcode(status)
         answers.write(json.dumps({"exit": code}) + "\n")
         answers.flush()
 

@@ -302,8 +302,8 @@ def run_proofs(
                 apply_mistake(mistake, solutions, folder)
                 jobs.append(_Job("mistake", folder, (kata,), ("-x",), mistake=mistake))
         progress(
-            f"proofs: {sum(j.kind == 'mistake' for j in jobs)} mistakes, "
-            f"{len(present)} katas x 2 trivial implementations, "
+            f"proofs: {sum(j.kind == 'mistake' for j in jobs)} catalogued mistakes, "
+            f"{sum(j.kind == 'trivial' for j in jobs)} runs on trivial implementations, "
             f"{sum(j.kind == 'alternative' for j in jobs)} alternative solutions..."
         )
 

@@ -102,8 +102,10 @@ def verify(
     workers: int | None = None,
     progress: Callable[[str], None] = print,
     proofs: bool = True,
+    caught: Callable[[str], None] | None = None,
 ) -> tuple[int, list[str]]:
-    """Returns (checks passed, breaches); `proofs=False` leaves tf_katas.proofs out."""
+    """Returns (checks passed, breaches); `proofs=False` leaves tf_katas.proofs out, and
+    `caught` hears which test caught each catalogued mistake."""
     breaches = layout_breaches(root, katas) + stub_breaches(root)
     if not table_is_current(root, katas):
         breaches.append("README.md's kata table is not the manifest's: run `kata sync`")
@@ -155,4 +157,6 @@ def verify(
         report = run_proofs(root, present, progress=progress)
         checks += report.checks
         breaches += report.breaches
+        for line in report.caught if caught else ():
+            caught(line)
     return checks, breaches
