@@ -154,7 +154,9 @@ def measure(
             warm = time.perf_counter() - started
         rounds = max(1, min(max_rounds, math.floor(budget_s / 2 / max(warm, 1e-9))))
         with deadline(budget_s):
-            seconds = (timer or _median_of_loop)(timed, rounds)
+            seconds = timer(timed, rounds) if timer else None
+            if seconds is None:  # no timer, or one that declined (pytest-benchmark disabled)
+                seconds = _median_of_loop(timed, rounds)
     except BudgetExceeded:
         return Outcome("too slow", f"timing did not finish within the {budget_s:g} s budget "
                        f"(first call {first:.3f} s)", first_call_s=first)
