@@ -1,0 +1,223 @@
+"""Early stopping and dropout: when to stop training, and inverted dropout by hand.
+
+From the notes: Early Stopping & Dropout.
+
+Early stopping watches the validation loss after every epoch and stops once it has not
+improved for `patience` epochs, keeping, if asked, the weights of the best epoch: you write
+its rule by hand on a loss curve and then drive Keras' own `keras.callbacks.EarlyStopping`
+on the same curve, which is the only way to be sure of its exact semantics (which epoch it
+stops at, what `min_delta` and `baseline` do, which weights it restores). Dropout zeroes
+each activation with probability `rate` while training, so that no unit can rely on
+another ("learning less to learn better"); Keras' `layers.Dropout` is INVERTED dropout: it
+scales the units it keeps by `1 / (1 - rate)`, so that every activation keeps its expected
+value and inference (`training=False`) needs no change at all. You write that by hand,
+check it against `layers.Dropout`, and build the notes' network with dropout between its
+Dense layers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+ArrayLike = Sequence | np.ndarray | tf.Tensor
+
+
+def _check_curve(losses: Sequence[float], patience: int) -> list[float]:
+    losses = [float(loss) for loss in losses]
+    if not losses:
+        raise ValueError("early stopping needs at least one epoch's loss")
+    if patience < 0:
+        raise ValueError(f"patience must be non-negative, got {patience}")
+    return losses
+
+
+def early_stopping(losses: Sequence[float], patience: int = 0, min_delta: float = 0.0,
+                   baseline: float | None = None, restore_best_weights: bool = False
+                   ) -> tuple[int, int]:
+    """`(epochs_run, weights_epoch)`: what `EarlyStopping(monitor="val_loss", ...)` does with
+    this curve of validation losses, written by hand.
+
+    Notes (Early Stopping): "很多情况下虽然training accuracy还在上升, 但是validation accuracy
+    以及达到最优甚至开始下降了, 这是就需要以前终止" — stop when the validation loss stops
+    improving.
+
+    The rule (Keras 3's, epoch by epoch from epoch 0; "best" starts empty and `wait` at 0):
+
+    - add 1 to `wait`;
+    - the epoch IMPROVES when there is no best yet (epoch 0 always improves) or
+      `loss < best - |min_delta|` (strictly: an improvement smaller than `|min_delta|`, or a
+      tie, is none; the sign of `min_delta` is ignored, Keras takes its absolute value).
+      Then it becomes the best epoch, and `wait` goes back to 0 — but only if the loss is
+      also below `baseline - |min_delta|` when a `baseline` is given. An improving epoch
+      never stops training;
+    - otherwise, when `wait >= patience` and this is not epoch 0, training stops after
+      this epoch.
+
+    So with `patience=p` training stops `p` epochs after the best one, at the first of them
+    if `p` is 0; with a `baseline` that no epoch beats, after `p` epochs that did not
+    improve on the previous best, counting from epoch 0 (at least 2 epochs).
+
+    Returns two ints: `epochs_run`, how many epochs ran (`len(losses)` when training never
+    stopped), and `weights_epoch`, the 0-based epoch whose weights the model ends with:
+    the last epoch run, or with `restore_best_weights=True` the best epoch — Keras 3
+    restores it when training ends, whether it stopped early or ran every epoch. A NaN
+    loss never improves.
+
+    Raises ValueError when `losses` is empty or `patience` is negative.
+    """
+    losses = _check_curve(losses, patience)
+    margin = abs(min_delta)
+    best, best_epoch, wait = None, 0, 0
+    epochs_run = len(losses)
+    for epoch, loss in enumerate(losses):
+        wait += 1
+        if best is None or loss + margin < best:
+            best, best_epoch = loss, epoch
+            if baseline is None or loss + margin < baseline:
+                wait = 0
+            continue
+        if wait >= patience and epoch > 0:
+            epochs_run = epoch + 1
+            break
+    return epochs_run, best_epoch if restore_best_weights else epochs_run - 1
+
+
+class _EpochRecorder:
+    """A stand-in for a model: its one 'weight' is the number of the epoch that made it."""
+
+    def __init__(self) -> None:
+        self.epoch = np.array(-1)
+        self.stop_training = False
+
+    def get_weights(self) -> list[np.ndarray]:
+        return [self.epoch.copy()]
+
+    def set_weights(self, weights: list[np.ndarray]) -> None:
+        self.epoch = np.array(weights[0])
+
+
+def replay_early_stopping(losses: Sequence[float], patience: int = 0, min_delta: float = 0.0,
+                          baseline: float | None = None, restore_best_weights: bool = False
+                          ) -> tuple[int, int]:
+    """`(epochs_run, weights_epoch)` as `early_stopping` gives them, from Keras' own callback.
+
+    Make `keras.callbacks.EarlyStopping(monitor="val_loss", mode="min", patience=...,
+    min_delta=..., baseline=..., restore_best_weights=...)` and play `fit`'s part: give it a
+    model with `callback.set_model(model)`, call `on_train_begin()`, then for each epoch make
+    the model's weights record that epoch, call `on_epoch_end(epoch, {"val_loss": loss})` and
+    stop as soon as `model.stop_training` is True; finally `on_train_end()`, which may restore
+    the best epoch's weights. The model can be a tiny real Keras model or any object with
+    `get_weights()`, `set_weights(weights)` and a `stop_training` attribute whose weights
+    tell which epoch made them.
+
+    Returns the same two ints as `early_stopping`, read from the replay: the epochs run, and
+    the epoch recorded in the weights the model ends with.
+
+    Raises ValueError when `losses` is empty or `patience` is negative.
+    """
+    losses = _check_curve(losses, patience)
+    callback = keras.callbacks.EarlyStopping(
+        monitor="val_loss", mode="min", patience=patience, min_delta=min_delta,
+        baseline=baseline, restore_best_weights=restore_best_weights)
+    model = _EpochRecorder()
+    callback.set_model(model)
+    callback.on_train_begin()
+    epochs_run = 0
+    for epoch, loss in enumerate(losses):
+        model.set_weights([np.array(epoch)])
+        callback.on_epoch_end(epoch, {"val_loss": loss})
+        epochs_run = epoch + 1
+        if model.stop_training:
+            break
+    callback.on_train_end()
+    return epochs_run, int(model.get_weights()[0])
+
+
+def _check_rate(rate: float) -> None:
+    if not 0 <= rate < 1:
+        raise ValueError(f"the dropout rate must lie in [0, 1), got {rate}")
+
+
+def inverted_dropout(x: ArrayLike, rate: float, training: bool, seed: int = 0) -> tf.Tensor:
+    """Inverted dropout by hand: in training each element is zeroed with probability `rate`
+    and the others are scaled by `1 / (1 - rate)`; at inference `x` comes back unchanged.
+
+    Notes (Dropout): `layers.Dropout(0.5)  # 0.5 rate to dropout`, `network(x,
+    training=True)` for training, `network(x, training=False)` for validation and test.
+    `rate` is the probability of DROPPING a unit (not of keeping it, as `keep_prob` in
+    TensorFlow 1's `tf.nn.dropout` was). Scaling the kept units by `1 / (1 - rate)` keeps
+    every element's expectation: `E[out] = (1 - rate) * x / (1 - rate) = x`. (Scaling by
+    `1 - rate` instead, or dropping at inference too, changes what the next layer sees
+    between training and test.)
+
+    Draw the mask from `seed` (for instance `tf.random.stateless_uniform(shape,
+    seed=[seed, 0]) >= rate`): the same seed gives the same mask, other seeds other masks,
+    each element kept independently with probability `1 - rate`.
+
+    `x`: a float array or tensor of any shape; `rate` in [0, 1); `training`: a bool.
+    Returns a tensor of `x`'s shape and float dtype.
+
+    Raises ValueError when `rate` is outside [0, 1) (with "rate" in the message).
+    """
+    _check_rate(rate)
+    x = tf.convert_to_tensor(x)
+    if not x.dtype.is_floating:
+        x = tf.cast(x, tf.float32)
+    if not training or rate == 0:
+        return tf.identity(x)
+    keep = tf.random.stateless_uniform(tf.shape(x), seed=[seed, 0]) >= rate
+    return tf.where(keep, x / (1 - rate), tf.zeros_like(x))
+
+
+def keras_dropout(x: ArrayLike, rate: float, training: bool, seed: int = 0) -> tf.Tensor:
+    """`keras.layers.Dropout(rate, seed=seed)` applied to `x` with `training=training`.
+
+    Notes (Dropout): `layers.Dropout(0.5)`, `network(x, training=True)` /
+    `network(x, training=False)`. Keras' layer is inverted dropout, as `inverted_dropout`:
+    zeros with probability `rate` and `x / (1 - rate)` elsewhere in training, `x` itself at
+    inference. Pass `training` explicitly when you call the layer: called without it, outside
+    `fit`, a Dropout layer does nothing.
+
+    `x`: a float array or tensor of any shape. Returns a tensor of `x`'s shape.
+
+    Raises ValueError when `rate` is outside [0, 1) (with "rate" in the message).
+    """
+    _check_rate(rate)
+    x = tf.convert_to_tensor(x)
+    if not x.dtype.is_floating:
+        x = tf.cast(x, tf.float32)
+    return keras.layers.Dropout(rate, seed=seed)(x, training=training)
+
+
+def dropout_mlp(input_dim: int, units: Sequence[int], rate: float, seed: int = 0
+                ) -> keras.Sequential:
+    """The notes' network: Dense layers with `layers.Dropout(rate)` after each hidden one.
+
+    Notes (Dropout): `network = Sequential([layers.Dense(256, activation='relu'),
+    layers.Dropout(0.5), layers.Dense(256, activation='relu'), layers.Dropout(0.5), ...])`.
+
+    For `units = [u_1, ..., u_k]`: `Dense(u_1, relu), Dropout(rate), ..., Dense(u_{k-1},
+    relu), Dropout(rate), Dense(u_k)` — no dropout after the last (linear) layer, whose
+    outputs are the logits. Give Dropout layer j the seed `seed + j`. Build the model for
+    inputs `[None, input_dim]`. Then `model(x, training=False)` is the plain network
+    (deterministic), and `model(x, training=True)` drops units, with a new mask every call.
+
+    Raises ValueError when `input_dim` < 1, `units` is empty or holds a size < 1, or `rate`
+    is outside [0, 1) (with "rate").
+    """
+    _check_rate(rate)
+    if input_dim < 1 or len(units) == 0 or min(units) < 1:
+        raise ValueError(f"dropout_mlp needs input_dim >= 1 and layer sizes >= 1, got "
+                         f"{input_dim} and {list(units)}")
+    layers = []
+    for j, size in enumerate(units[:-1]):
+        layers += [keras.layers.Dense(size, activation="relu"),
+                   keras.layers.Dropout(rate, seed=seed + j)]
+    layers.append(keras.layers.Dense(units[-1]))
+    model = keras.Sequential(layers)
+    model.build((None, input_dim))
+    return model
