@@ -39,6 +39,8 @@ def _bubblewrap_runs() -> bool:
 
 
 BUBBLEWRAP_RUNS = _bubblewrap_runs()
+# Each module fixture grades a score of submissions, twice (sandbox and fallback).
+pytestmark = pytest.mark.timeout(1200)
 MODES = [
     pytest.param(
         "required",
@@ -112,6 +114,7 @@ MARKER = "kata-redteam-marker"
 HIJACKED = "/tmp/kata-redteam-hijacked"  # written by a planted tf_katas package, if ever run
 SECRET = "/var/tmp/kata-redteam-secret.txt"  # root's only: a submission must never see it
 SECRET_TEXT = "TOP-SECRET-c0ffee"
+VICTIM = "/var/tmp/kata-redteam-victim.txt"  # root's: a submission must never truncate it
 
 
 @pytest.fixture
@@ -269,9 +272,8 @@ ATTACKS = {
     "eats_memory": """
         def double(x):
             hoard = []
-            while True:
-                hoard.append(bytearray(50 * 2**20))
-                hoard[-1][::4096] = b"x" * len(hoard[-1][::4096])
+            while True:  # written at memset speed: over the limit within a check or two
+                hoard.append(b"x" * (200 * 2**20))
 
         def halve(x):
             return x / 2
@@ -357,18 +359,37 @@ ATTACKS = {
                     pass
         double = halve = None
     """,
-    # Finding 2: the kata's own log replaced by a link to a file only root may read.
-    "links_its_log_to_a_secret": f"""
-        import glob, os
-        for folder in {{os.getcwd(), os.environ.get("HOME", ""), os.environ.get("TMPDIR", "")}}:
-            logs = glob.glob(os.path.join(folder, "*.log")) + [os.path.join(folder, "output.log")]
-            for name in logs:
+    # Finding 2: links planted where the grader might open a file as root: the kata's own
+    # log, and (a watcher, for 20 s) any folder that appears within reach, where the next
+    # kata's log could be opened.
+    "plants_links_for_root": f"""
+        import glob, os, time
+        TARGETS = {{"output.log": {VICTIM!r}, "secret.log": {SECRET!r}}}
+
+        def plant(folder):
+            for name, target in TARGETS.items():
+                path = os.path.join(folder, name)
                 try:
-                    if os.path.lexists(name):
-                        os.remove(name)
-                    os.symlink({SECRET!r}, name)
+                    if os.path.lexists(path):
+                        os.remove(path)
+                    os.symlink(target, path)
                 except OSError:
                     pass
+
+        for folder in {{os.getcwd(), os.environ.get("HOME", ""), os.environ.get("TMPDIR", "")}}:
+            for log in glob.glob(os.path.join(folder, "*.log")):
+                TARGETS[os.path.basename(log)] = {SECRET!r}
+            plant(folder)
+        if os.fork() == 0:
+            os.setsid()
+            end = time.time() + 20
+            while time.time() < end:
+                here = os.path.dirname(os.getcwd())
+                for folder in glob.glob("/tmp/kata-*") + glob.glob(os.path.join(here, "*")):
+                    planted = os.path.lexists(os.path.join(folder, "output.log"))
+                    if os.path.isdir(folder) and not planted:
+                        plant(folder)
+            os._exit(0)
 
         def double(x):
             os._exit(3)
@@ -487,6 +508,7 @@ def graded_attacks(request, tmp_path_factory) -> tuple[Path, subprocess.Complete
     remove_plants()
     Path(SECRET).write_text(SECRET_TEXT)
     os.chmod(SECRET, 0o600)
+    Path(VICTIM).write_text("intact")
     try:
         for name, source in ATTACKS.items():
             submission(project, name, source)
@@ -514,9 +536,11 @@ def graded_attacks(request, tmp_path_factory) -> tuple[Path, subprocess.Complete
         (stub / "other.py").write_text(STUB_OTHER)
         grade(project, stub, f"--isolation={mode}", out=project / "out-later")
         hijacked = Path(HIJACKED).exists()
+        victim = Path(VICTIM).read_text()
     finally:
         remove_plants()
         Path(SECRET).unlink(missing_ok=True)
+        Path(VICTIM).unlink(missing_ok=True)
         time.sleep(0.5)
         leftovers = leftover_processes()
         kill_leftovers()
@@ -525,7 +549,8 @@ def graded_attacks(request, tmp_path_factory) -> tuple[Path, subprocess.Complete
         for name in [*ATTACKS, "with_a_conftest", "honest"]
     }
     reports["later stub"] = read_reports(project / "out-later")
-    return project, done, reports, {"hijacked": hijacked, "leftovers": leftovers, "mode": mode}
+    facts = {"hijacked": hijacked, "victim": victim, "leftovers": leftovers, "mode": mode}
+    return project, done, reports, facts
 
 
 @pytest.mark.parametrize("attack", [*ATTACKS, "with_a_conftest"])
@@ -588,9 +613,10 @@ def test_finding_1_a_planted_tf_katas_package_never_runs(graded_attacks):
 
 
 def test_finding_2_the_grader_never_follows_a_link_the_submission_planted(graded_attacks):
-    project, _, reports, _ = graded_attacks
-    assert reports["links_its_log_to_a_secret"]["toy"]["status"] == "error"
-    for report in (project / "out" / "links_its_log_to_a_secret").rglob("*"):
+    project, _, reports, facts = graded_attacks
+    assert facts["victim"] == "intact", "a file was truncated through a planted link"
+    assert reports["plants_links_for_root"]["toy"]["status"] == "error"
+    for report in (project / "out" / "plants_links_for_root").rglob("*"):
         if report.is_file():
             assert SECRET_TEXT not in report.read_text(), report
 

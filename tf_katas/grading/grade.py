@@ -46,12 +46,17 @@ _judges: set[int] = set()  # judge processes now running; every other child is a
 _judges_lock = threading.Lock()
 
 
-def stage(submission: Path, katas: list[Kata], staging: Path) -> dict[str, str]:
-    """Copies the submission's kata modules (their bytes only) into `staging`.
-    Returns, per kata that cannot be graded, the reason."""
+def stage(
+    submission: Path, katas: list[Kata], staging: Path, group: int | None = None
+) -> dict[str, str]:
+    """Copies the submission's kata modules (their bytes only) into `staging`, readable by
+    `group` only when given (another submission graded at once, as another user, must not
+    read them). Returns, per kata that cannot be graded, the reason."""
     problems = {}
     staging.mkdir(parents=True, exist_ok=True)
-    os.chmod(staging, 0o755)
+    if group is not None:
+        os.chown(staging, -1, group)
+    os.chmod(staging, 0o755 if group is None else 0o750)
     for kata in katas:
         source = submission / f"{kata.name}.py"
         try:
@@ -66,7 +71,9 @@ def stage(submission: Path, katas: list[Kata], staging: Path) -> dict[str, str]:
         else:
             target = staging / source.name
             target.write_bytes(source.read_bytes())
-            os.chmod(target, 0o644)
+            if group is not None:
+                os.chown(target, -1, group)
+            os.chmod(target, 0o644 if group is None else 0o640)
     return problems
 
 
@@ -190,9 +197,11 @@ def supervised(timeout: float, isolation: Isolation):
                 with _judges_lock:
                     _judges.discard(judge.pid)
                     if isolation.kind == PROCESS:
-                        procs.reap_orphans(keep=set(_judges))
+                        procs.reap_orphans(keep=set(_judges), rounds=50)
                 if isolation.uid is not None:
                     procs.kill_user(isolation.uid)
+                    with _judges_lock:
+                        procs.reap_orphans(keep=set(_judges), rounds=50)
             if STOP.is_set():
                 raise Interrupted()
             output.seek(0)
@@ -309,13 +318,14 @@ def grade_submission(
         user=isolation.user,
     )
     staging = Path(tempfile.mkdtemp(prefix="kata-grade-"))
-    os.chmod(staging, 0o755)  # the sandbox's user must reach the modules and the tests' files
+    os.chmod(staging, 0o755)  # root's: the submission's user may pass, never rename
+    group = isolation.uid  # each submission's user has a group of the same number
     problems: dict[str, str] = {}
     results: dict[str, KataResult] = {}
     try:
         if STOP.is_set():
             raise Interrupted()
-        problems = stage(submission, katas, staging / "submission")
+        problems = stage(submission, katas, staging / "submission", group)
         to_run = [k for k in katas if k.name not in problems]
         budget_end = time.time() + limits.submission_seconds
         extra = (

@@ -175,7 +175,8 @@ class Judge:
         # Files a test prepares in tmp_path must be readable, and the folder writable, by
         # the sandbox's user (a user of the submission's own, when grading as root).
         if "tmp_path" in getattr(item, "funcargs", {}):
-            _open_to_all(Path(item.funcargs["tmp_path"]))
+            group = self.setup.uid if self.setup else None
+            _open_to_all(Path(item.funcargs["tmp_path"]), Path(item.config.option.basetemp), group)
         self._start_clock(item)
         # The kata's process starts each test as a local run does: same seeds, no figures.
         self.sandboxes = [s for s in self.sandboxes if s.is_open]
@@ -196,14 +197,23 @@ def shareable_basetemp(config: pytest.Config) -> None:
         config.option.basetemp = str(folder / "tmp")
 
 
-def _open_to_all(path: Path) -> None:
-    """`path` and what the test put in it become the sandbox's to read and write; the
-    folders above it (pytest's, under grading's own temporary folder) become passable."""
-    os.chmod(path, 0o777)
-    for child in path.rglob("*"):
-        os.chmod(child, 0o777 if child.is_dir() else 0o666)
+def _open_to_all(path: Path, basetemp: Path, group: int | None = None) -> None:
+    """`path` and what the test put in it become the sandbox's to read and write (its
+    user's group alone, when it has a user of its own); the folders above it up to
+    pytest's basetemp become passable (not the grader's folder above that)."""
+    shared = [path, *(p for p in path.rglob("*") if not p.is_symlink())]
+    for item in shared:
+        if group is not None:
+            os.chown(item, -1, group)
+        if item.is_dir():
+            os.chmod(item, 0o777 if group is None else 0o770)
+        else:
+            os.chmod(item, 0o666 if group is None else 0o660)
     for folder in path.parents:
-        if folder.stat().st_mode & stat.S_IXOTH:
+        if folder.stat().st_mode & stat.S_IXOTH or basetemp.resolve() not in (
+            folder.resolve(),
+            *folder.resolve().parents,
+        ):
             break
         os.chmod(folder, 0o711)
 

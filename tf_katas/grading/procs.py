@@ -102,19 +102,38 @@ def kill_tree(pid: int) -> None:
             break
 
 
-def reap_orphans(keep: set[int]) -> int:
+def reap_orphans(keep: set[int], rounds: int = 1) -> int:
     """Kill and reap this process's children other than `keep`: for a subreaper, those are
-    orphans that escaped their own tree. Returns how many were killed."""
+    orphans that escaped their own tree (and zombies of them). One reading of /proc per
+    round, every member of every escaped tree killed at once, so that a chain forking and
+    exiting faster than a round cannot outrun it, nor zombies pile up. With `rounds` > 1,
+    goes on until a round finds nothing. Returns how many were killed."""
     killed = 0
-    for child in children(os.getpid()):
-        if child in keep:
-            continue
-        kill_tree(child)
-        try:
-            os.waitpid(child, 0)
-        except ChildProcessError:
-            pass
-        killed += 1
+    me = os.getpid()
+    for _ in range(rounds):
+        parents = _parents()
+        tree: dict[int, list[int]] = {}
+        for child, parent in parents.items():
+            tree.setdefault(parent, []).append(child)
+        orphans = [c for c in tree.get(me, []) if c not in keep]
+        if not orphans:
+            break
+        victims, stack = [], list(orphans)
+        while stack:
+            current = stack.pop()
+            victims.append(current)
+            stack.extend(tree.get(current, []))
+        for victim in victims:
+            try:
+                os.kill(victim, signal.SIGKILL)
+                killed += 1
+            except (ProcessLookupError, PermissionError):
+                pass
+        for orphan in orphans:
+            try:
+                os.waitpid(orphan, 0)
+            except ChildProcessError:
+                pass
     return killed
 
 
