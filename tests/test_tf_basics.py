@@ -363,6 +363,15 @@ def test_matrix_product_of_non_square_matrices(kata):
                  what="matrix_product of a (2, 3) and a (3, 4) matrix")
 
 
+def test_matrix_product_of_square_matrices_is_not_element_wise(kata):
+    """Two 2x2 matrices: a * b has the right shape here and the wrong values."""
+    a = np.array([[1.0, 2.0], [3.0, 4.0]], np.float32)
+    b = np.array([[5.0, 6.0], [7.0, 8.0]], np.float32)
+    assert_array(kata.matrix_product(a, b), np.array([[19.0, 22.0], [43.0, 50.0]], np.float32),
+                 dtype=np.float32, what="matrix_product([[1, 2], [3, 4]], [[5, 6], [7, 8]]) "
+                 "(tf.multiply or a * b would give the element-wise [[5, 12], [21, 32]])")
+
+
 @given(data=st.data(), n=st.integers(1, 4), m=st.integers(1, 4), k=st.integers(1, 4))
 def test_matrix_product_matches_numpy(kata, data, n, m, k):
     a = data.draw(hnp.arrays(np.float32, (n, m), elements=st.floats(-10, 10, width=32)))
