@@ -338,8 +338,10 @@ def test_conv2d_gradient_of_the_sum_counts_each_pixels_windows(kata):
     ((1, 3, 3, 1), (4, 2, 1, 1), {"padding": "VALID"}, ValueError, "kernel"),
     ((1, 3, 3, 1), (2, 4, 1, 1), {"padding": "VALID"}, ValueError, "kernel"),
     ((1, 3, 3, 1), (0, 2, 1, 1), {}, ValueError, "size"),
+    ((1, 3, 0, 1), (1, 1, 1, 1), {}, ValueError, "size"),
 ], ids=["x rank 3", "kernel rank 3", "channels 2 vs 3", "padding FULL", "stride 0",
-        "stride 1.5", "kernel rows 4 on 3 VALID", "kernel cols 4 on 3 VALID", "kernel 0 rows"])
+        "stride 1.5", "kernel rows 4 on 3 VALID", "kernel cols 4 on 3 VALID", "kernel 0 rows",
+        "x width 0"])
 def test_conv2d_rejects_bad_input(kata, x_shape, kernel_shape, kwargs, error, match):
     with pytest.raises(error, match=match):
         kata.conv2d(np.ones(x_shape, np.float32), np.ones(kernel_shape, np.float32), **kwargs)
@@ -390,12 +392,20 @@ def test_conv2d_kernel_gradient_by_hand_and_without_the_builtin(kata):
     ((1, 3, 3, 1), (1, 2, 2, 1), (2, 0, "VALID"), ValueError, "stride"),
     ((1, 3, 3, 1), (1, 2, 2, 1), (2, 1, "FULL"), ValueError, "padding"),
     ((1, 3, 3, 1), (1, 2, 2, 1), (2.0, 1, "VALID"), TypeError, "kernel"),
+    ((1, 3, 3, 1), (1, 2, 2, 1), (2, 1.5, "VALID"), TypeError, "stride"),
 ], ids=["x rank 3", "gradient of SAME's shape", "batch 2 vs 1", "gradient rank 3",
-        "kernel 0", "kernel 4 on 3 VALID", "stride 0", "padding FULL", "kernel_size 2.0"])
+        "kernel 0", "kernel 4 on 3 VALID", "stride 0", "padding FULL", "kernel_size 2.0",
+        "stride 1.5"])
 def test_conv2d_kernel_gradient_rejects_bad_input(kata, x_shape, grad_shape, args, error, match):
     with pytest.raises(error, match=match):
         kata.conv2d_kernel_gradient(np.ones(x_shape, np.float32), np.ones(grad_shape, np.float32),
                                     *args)
+
+
+def test_conv2d_kernel_gradient_rejects_an_integer_input(kata):
+    with pytest.raises(TypeError):
+        kata.conv2d_kernel_gradient(np.ones((1, 3, 3, 1), np.int32),
+                                    np.ones((1, 2, 2, 1), np.float32), 2, 1, "VALID")
 
 
 # --- a Keras Conv2D layer: output shape and parameter count -------------------------------
@@ -438,9 +448,11 @@ def test_conv2d_layer_output_shape_matches_keras(kata, height, width, channels, 
     (((None, 32, 32, 3), 4, 5, 1, "full"), ValueError),
     (((None, 4, 32, 3), 4, 5, 1, "valid"), ValueError),
     (((None, 32, 32, 0), 4, 5), ValueError),
+    (((None, 0, 32, 3), 4, 5, 1, "same"), ValueError),
     (((None, 32, 32, 3), 4, 2.5), TypeError),
+    (((None, 32.0, 32, 3), 4, 5), TypeError),
 ], ids=["3 entries", "filters 0", "kernel 0", "strides 0", "padding full", "kernel 5 on 4",
-        "channels 0", "kernel 2.5"])
+        "channels 0", "height 0", "kernel 2.5", "height 32.0"])
 def test_conv2d_layer_output_shape_rejects_bad_arguments(kata, args, error):
     with pytest.raises(error):
         kata.conv2d_layer_output_shape(*args)
