@@ -348,7 +348,10 @@ ATTACKS = {
     "plants_a_tf_katas_package": f"""
         import os
         PLANT = "import os\\nopen({HIJACKED!r}, 'w').write(str(os.getuid()))\\n"
-        for base in {{"/tmp", os.getcwd(), os.environ.get("TMPDIR", "/tmp")}}:
+        # Not in the machine's /tmp when run as root without a sandbox: every Python started
+        # from /tmp on a shared machine would import it (CI's fallback runs as another user).
+        shared = ["/tmp"] if os.getuid() != 0 else []
+        for base in {{*shared, os.getcwd(), os.environ.get("TMPDIR", os.getcwd())}}:
             for package in ("tf_katas", "tf_katas/grading"):
                 try:
                     os.makedirs(os.path.join(base, package), exist_ok=True)
