@@ -114,6 +114,20 @@ class MLP(keras.Model):
         raise NotImplementedError("MLP.get_config: your code here")
 
 
+def my_dense_stack(input_dim: int, units: Sequence[int]) -> keras.Sequential:
+    """The notes' `keras.Sequential([layer1, layer2, ...])` made of your own layers.
+
+    Notes (自定义网络): "keras.Sequential(layer1, layer2, ...): 参数要继承自keras.layers.Layer()".
+    One `MyDense` per entry of `units`: the first from `input_dim`, each next one from the
+    previous width; relu on every layer but the last (linear: logits). Build it for inputs
+    `[None, input_dim]` (`model.build(...)` or a `keras.Input` first), so that
+    `model.get_weights()` is `[kernel1, bias1, kernel2, bias2, ...]` at once.
+
+    Raises ValueError when `units` is empty, and as MyDense does for sizes below 1.
+    """
+    raise NotImplementedError("my_dense_stack: your code here")
+
+
 def train(model: keras.Model, x: ArrayLike, labels: ArrayLike, epochs: int = 5,
           batch_size: int = 32, learning_rate: float = 0.01) -> dict[str, list[float]]:
     """Compiles `model` and trains it with `fit`; returns the history.

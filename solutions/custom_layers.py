@@ -139,6 +139,27 @@ class MLP(keras.Model):
                 "dropout_rate": self.dropout_rate}
 
 
+def my_dense_stack(input_dim: int, units: Sequence[int]) -> keras.Sequential:
+    """The notes' `keras.Sequential([layer1, layer2, ...])` made of your own layers.
+
+    Notes (自定义网络): "keras.Sequential(layer1, layer2, ...): 参数要继承自keras.layers.Layer()".
+    One `MyDense` per entry of `units`: the first from `input_dim`, each next one from the
+    previous width; relu on every layer but the last (linear: logits). Build it for inputs
+    `[None, input_dim]` (`model.build(...)` or a `keras.Input` first), so that
+    `model.get_weights()` is `[kernel1, bias1, kernel2, bias2, ...]` at once.
+
+    Raises ValueError when `units` is empty, and as MyDense does for sizes below 1.
+    """
+    if len(units) == 0:
+        raise ValueError("my_dense_stack: units must list at least one layer width")
+    widths = [input_dim, *units]
+    layers = [MyDense(n_in, n_out, activation="relu" if k < len(units) - 1 else None)
+              for k, (n_in, n_out) in enumerate(zip(widths[:-1], widths[1:], strict=True))]
+    model = keras.Sequential(layers)
+    model.build((None, input_dim))
+    return model
+
+
 def train(model: keras.Model, x: ArrayLike, labels: ArrayLike, epochs: int = 5,
           batch_size: int = 32, learning_rate: float = 0.01) -> dict[str, list[float]]:
     """Compiles `model` and trains it with `fit`; returns the history.

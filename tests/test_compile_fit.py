@@ -15,9 +15,10 @@ plausible mistakes miss it by three orders of magnitude or more: the batches shu
 (0.36-0.43 away), the learning rate 10 % off (0.098-0.35 away).
 
 The accuracy threshold: 3 epochs of Adam (0.01) in batches of 32 on the 1347 training digits
-(8x8), scored on the 450 test digits; the reference over seeds 0-9 scored
-min/median/max = see THRESHOLD below. Broken models on the same seeds: see the report in
-`fit_model`'s training test.
+(8x8), scored on the 450 test digits. The reference over seeds 0-9 scored min/median/max
+0.929 / 0.940 / 0.953; the test asks for 0.90. Broken models miss it by far: the loss
+without from_logits 0.096-0.180 (seeds 0-4), the learning rate x100 0.098-0.100 and /100
+0.051-0.202, labels shuffled against the images 0.071-0.136 (seeds 0-2 each).
 """
 
 from __future__ import annotations
@@ -197,7 +198,7 @@ def test_fit_model_learns_the_digits(kata):
         f"{logs[-1]['loss']:.4f}"
     assert accuracy >= ACCURACY_THRESHOLD, \
         f"after 3 epochs the model classifies {accuracy:.1%} of the 450 test digits, expected " \
-        f"at least {ACCURACY_THRESHOLD:.0%} (the reference: 93-95%; chance is 10%)"
+        f"at least {ACCURACY_THRESHOLD:.0%} (reference: 92.9-95.3% over 10 seeds; chance 10%)"
 
 
 def test_fit_model_refuses_an_uncompiled_model(kata):

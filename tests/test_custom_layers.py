@@ -9,8 +9,10 @@ The kata's classes are built by the kata (in grading mode they live in its proce
 tests call `kata.MyDense(...)`, `kata.MLP(...)` and the methods of what they return.
 
 Training threshold: MLP(64, 64, 10, dropout 0.2) trained by `train` for 5 epochs (Adam
-0.01, batches of 32) on the 1347 training digits (8x8), scored on the 450 test digits;
-see THRESHOLD_EVIDENCE.
+0.01, batches of 32) on the 1347 training digits (8x8), scored on the 450 test digits. The
+reference over seeds 0-9 scored min/median/max 0.958 / 0.968 / 0.973; the test asks for
+0.93. Broken models (seeds 0-2 each): see the report of the kata's sweep in
+THRESHOLD_NOTE below.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from tf_katas.testing import assert_array, assert_scalar, is_instance, to_numpy
 (_X_TRAIN, Y_TRAIN), (_X_TEST, Y_TEST) = load_digits(8)
 X_TRAIN = (_X_TRAIN.reshape(-1, 64) / 255.0).astype(np.float32)
 X_TEST = (_X_TEST.reshape(-1, 64) / 255.0).astype(np.float32)
-ACCURACY_THRESHOLD = 0.90
+ACCURACY_THRESHOLD = 0.93
 RNG = np.random.default_rng(0)
 X6 = RNG.normal(size=(5, 6)).astype(np.float32)
 
@@ -191,6 +193,36 @@ def test_mlp_config_rebuilds_the_same_network(kata):
                  what="MLP.from_config(config) with the same weights, at inference")
 
 
+# --- my_dense_stack ------------------------------------------------------------------------
+
+
+def test_my_dense_stack_is_a_sequential_of_my_dense_layers(kata):
+    model = kata.my_dense_stack(6, [8, 3])
+    assert is_instance(model, keras.Sequential), \
+        f"my_dense_stack: expected a keras.Sequential, got {type(model).__name__}"
+    assert [layer.get_config().get("outp_dim") for layer in model.layers] == [8, 3], \
+        "my_dense_stack(6, [8, 3]): expected two MyDense layers of widths 8 and 3"
+    weights = mlp_weights(model, SHAPES, "my_dense_stack(6, [8, 3])")
+    assert_array(model(X6), np_mlp(weights, X6), rtol=1e-5, atol=1e-5,
+                 what="my_dense_stack(6, [8, 3])(x): relu between the layers, the last linear")
+
+
+def test_my_dense_stack_rejects_no_layers(kata):
+    with pytest.raises(ValueError):
+        kata.my_dense_stack(6, [])
+
+
+def test_a_sequential_of_my_dense_layers_survives_save_and_reload(kata, tmp_path):
+    """Keras rebuilds each MyDense from its config: only a registered class is found."""
+    model = kata.my_dense_stack(6, [8, 3])
+    expected = to_numpy(model(X6), what="my_dense_stack(6, [8, 3])(x)")
+    reloaded = call_kata("save_and_reload(my_dense_stack(6, [8, 3]), 'stack.keras')",
+                         kata.save_and_reload, model, str(tmp_path / "stack.keras"))
+    assert [layer.get_config().get("inp_dim") for layer in reloaded.layers] == [6, 8], \
+        "the reloaded Sequential should hold two MyDense layers (inp_dim 6 and 8)"
+    assert_array(reloaded(X6), expected, rtol=1e-6, what="the reloaded stack's outputs")
+
+
 # --- train, save_and_reload ----------------------------------------------------------------
 
 
@@ -242,6 +274,8 @@ def test_save_and_reload_keeps_the_classes_config_and_weights(kata, tmp_path):
     assert (tmp_path / "mlp.keras").is_file(), "save_and_reload should write the .keras file"
     assert is_instance(reloaded, keras.Model), \
         f"save_and_reload: expected a keras.Model back, got {type(reloaded).__name__}"
+    assert reloaded is not model, \
+        "save_and_reload must return the model loaded from the file, not the one it was given"
     assert reloaded.get_config().get("dropout_rate") == 0.25, \
         "the reloaded MLP should have the same config (dropout_rate 0.25)"
     assert_array(reloaded(X6), expected, rtol=1e-6, what="the reloaded MLP's logits")
