@@ -25,6 +25,8 @@ MESSAGE_LIMIT = 2000
 
 @dataclass
 class TestGrade:
+    __test__ = False  # not a test class, whatever its name
+
     name: str
     outcome: str
     message: str = ""
