@@ -11,8 +11,12 @@ import os
 import sys
 from pathlib import Path
 
-# Before TensorFlow is first imported, anywhere: keep its C++ INFO/WARNING lines out of reports.
+# Before TensorFlow is first imported, anywhere: keep its C++ INFO/WARNING lines out of reports,
+# and keep the packages Keras imports for features no test uses out of every start.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from tf_katas import lean_import  # noqa: E402
+
+lean_import.install()
 
 import pytest  # noqa: E402
 from hypothesis import HealthCheck, Phase, settings  # noqa: E402

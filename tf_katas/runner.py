@@ -91,10 +91,17 @@ def pytest_command(
         "-q",
         "--no-header",
         "-rN",
+        # Plugins installed beside pytest that no kata's test uses: each costs every start.
+        "-p",
+        "no:anyio",
+        "-p",
+        "no:benchmark",
         *extra,
     ]
     if workers > 1:
         command += ["-n", str(workers)]
+    else:
+        command += ["-p", "no:xdist"]
     return command
 
 
