@@ -15,7 +15,7 @@ import math
 import keras
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -119,6 +119,7 @@ curves = st.lists(st.integers(0, 12).map(lambda k: k / 4), min_size=1, max_size=
 
 
 @pytest.mark.parametrize("function", STOPPING)
+@settings(report_multiple_bugs=False)  # one failure, raised as it is
 @given(losses=curves, patience=st.integers(0, 4),
        min_delta=st.sampled_from([0.0, 0.25, -0.25, 0.5]),
        baseline=st.sampled_from([None, 0.5, 1.0, 2.0]), restore=st.booleans())

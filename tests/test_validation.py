@@ -13,7 +13,7 @@ import math
 import keras
 import numpy as np
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from sklearn.model_selection import KFold
 
@@ -56,6 +56,7 @@ def test_split_indices_cuts_70_20_10(kata):
                                   f"for (train, val, test), got {sizes} (val and test swapped?)"
 
 
+@settings(report_multiple_bugs=False)  # one failure, raised as it is
 @given(n=st.integers(1, 200), val_fraction=st.floats(0, 0.45), test_fraction=st.floats(0, 0.45))
 def test_split_indices_for_any_size(kata, n, val_fraction, test_fraction):
     what = f"split_indices({n}, {val_fraction}, {test_fraction})"
@@ -167,7 +168,11 @@ def test_kfold_indices_rejects_bad_k(kata, n, k):
 # --- validation_split ----------------------------------------------------------------------
 
 
+@settings(report_multiple_bugs=False)  # one failure, raised as it is
 @given(n=st.integers(1, 300), validation_split=st.floats(0.01, 0.99))
+@example(n=1, validation_split=0.5)  # no row left to train on
+@example(n=10, validation_split=0.95)  # floor(10 * 0.05) = 0: Keras raises ValueError
+@example(n=10, validation_split=0.1)
 def test_validation_split_rows_are_the_last_rows(kata, n, validation_split):
     split_at = math.floor(n * (1.0 - validation_split))
     what = f"validation_split_rows({n}, {validation_split})"
@@ -195,7 +200,7 @@ def test_validation_split_rows_rejects_a_split_outside_0_1(kata, validation_spli
         kata.validation_split_rows(50, validation_split)
 
 
-@pytest.mark.parametrize(("n", "validation_split"), [(20, 0.25), (100, 0.9), (37, 0.3)])
+@pytest.mark.parametrize(("n", "validation_split"), [(100, 0.9), (37, 0.3)])
 def test_keras_holds_out_the_rows_validation_split_rows_names(kata, n, validation_split):
     """The demonstration: a model frozen at output 0, labels y = row number. With
     shuffle=True, the reported val_loss is still the mean of y**2 over the LAST rows."""
