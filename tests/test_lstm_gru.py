@@ -18,10 +18,11 @@ returned weights, on 1000 others (chance: 0.25). Over seeds 0-9 of the reference
   seeds, but seed 3 learns it; so the test averages seeds 0 and 1 (0.261, 0.282) and asks
   for a mean under 0.9. The same SimpleRNN recalls after 2 steps of noise: 1.0 on all 10
   seeds within 50 steps (the test gives it 100), so it is trained, not broken.
-- Broken LSTMs (seeds 0-4): every bias at zero (no unit_forget_bias) 0.54 / 0.50 / 0.37 /
-  0.27 / 0.53; BROKEN_NUMBERS. The notes' gate order (forget first) trains to 0.999 / 0.51 /
-  0.999 / 1.0 / GATE4 from scratch (the blocks are symmetric but for the forget bias): the
-  comparisons with Keras catch it, not the threshold.
+- Broken LSTMs: every bias at zero (no unit_forget_bias) 0.54 / 0.50 / 0.37 / 0.27 / 0.53
+  (seeds 0-4), h and c swapped 0.24 / 0.26 (seeds 0-1): both miss. Two mistakes train well
+  from scratch, so the comparisons with Keras catch them, not the threshold: the notes' gate
+  order (forget first; the blocks are symmetric but for the forget bias) 0.999 / 0.51 /
+  0.999 / 1.0 / 0.75, and no tanh on the cell output 1.0 / 1.0 / 1.0 (seeds 0-2).
 """
 
 from __future__ import annotations
