@@ -370,9 +370,10 @@ def test_clipped_sgd_step_scales_all_gradients_by_one_factor(kata):
 @pytest.mark.parametrize("settings_, error", [
     (dict(lr=0.0), ValueError), (dict(lr=-0.1), ValueError), (dict(clip_norm=0.0), ValueError),
     (dict(clip_norm=-1.0), ValueError), (dict(variables="tensors"), TypeError),
-    (dict(variables="four"), TypeError), (dict(y=(4, 3)), ValueError)],
+    (dict(variables="four"), TypeError), (dict(y=(4, 3)), ValueError),
+    (dict(x=(4, 3)), ValueError)],
     ids=["lr 0", "lr -0.1", "clip 0", "clip -1", "tensors, not Variables", "four Variables",
-         "y [4, 3] for 2 outputs"])
+         "y [4, 3] for 2 outputs", "x 2-D"])
 def test_clipped_sgd_step_rejects_bad_arguments(kata, settings_, error):
     weights = regressor()
     arguments = dict(variables=[tf.Variable(w) for w in weights], x=draw_inputs(4, 6, 3),
@@ -383,6 +384,8 @@ def test_clipped_sgd_step_rejects_bad_arguments(kata, settings_, error):
         settings_ = dict(variables=arguments["variables"][:4])
     elif "y" in settings_:
         settings_ = dict(y=np.zeros(settings_["y"], np.float32))
+    elif "x" in settings_:
+        settings_ = dict(x=np.zeros(settings_["x"], np.float32))
     with pytest.raises(error):
         kata.clipped_sgd_step(**(arguments | settings_))
 
@@ -399,6 +402,15 @@ def test_gradient_norms_through_time_match_backpropagation_by_hand(kata, sizes, 
                  dtype=np.float32, rtol=1e-4, atol=1e-6,
                  what=f"gradient_norms_through_time(x [{batch}, {time}, {features}]): "
                       f"||d sum(h_T) / d x[:, t, :]|| for each t")
+
+
+def test_gradient_norms_through_time_reject_what_simple_rnn_rejects(kata):
+    with pytest.raises(TypeError):
+        kata.gradient_norms_through_time(np.ones((2, 5, 3), np.int32), *draw_weights(3, 4))
+    with pytest.raises(ValueError, match="shape"):
+        kata.gradient_norms_through_time(np.ones((2, 3), np.float32), *draw_weights(3, 4))
+    with pytest.raises(ValueError, match="shape"):
+        kata.gradient_norms_through_time(np.ones((2, 5, 3), np.float32), *draw_weights(4, 4))
 
 
 def keras_initialised_cell(seed: int, features: int = 8, units: int = 32):
