@@ -226,24 +226,48 @@ def test_keras_holds_out_the_rows_validation_split_rows_names(kata, n, validatio
 OVERFITTING = [
     ([2.0, 1.5, 1.2, 1.0, 0.8, 0.7], [2.1, 1.7, 1.5, 1.6, 1.8, 2.0], 3,
      "the validation loss is lowest at epoch 2 and rises from epoch 3"),
-    ([2.0, 1.5, 1.2, 1.0], [2.1, 1.7, 1.5, 1.4], None, "still improving at the last epoch"),
-    ([1.0, 0.9, 0.95, 1.2], [1.0, 0.8, 0.9, 1.1], None,
-     "the training loss rose too: diverging, not over-fitting"),
     ([1.0, 0.8, 0.6, 0.5, 0.4], [1.0, 0.5, 0.7, 0.5, 0.9], 2,
      "a tie: the FIRST lowest validation loss is the best epoch"),
     ([0.9, 0.5, 0.3], [0.4, 0.6, 0.8], 1, "over-fitting from epoch 1"),
-    ([0.9], [0.4], None, "a single epoch"),
 ]
+
+# (loss, val_loss, why None) and a history one change away that does over-fit: (loss,
+# val_loss, expected). The pair keeps a function that always answers None from passing.
+NOT_OVERFITTING = [
+    (([2.0, 1.5, 1.2, 1.0], [2.1, 1.7, 1.5, 1.4]), "still improving at the last epoch",
+     ([2.0, 1.5, 1.2, 1.0, 0.9], [2.1, 1.7, 1.5, 1.4, 1.6], 4)),
+    (([1.0, 0.9, 0.95, 1.2], [1.0, 0.8, 0.9, 1.1]), "the training loss rose too: diverging",
+     ([1.0, 0.9, 0.85, 0.8], [1.0, 0.8, 0.9, 1.1], 2)),
+    (([0.9], [0.4]), "a single epoch", ([0.9, 0.5], [0.4, 0.6], 1)),
+]
+
+
+def overfitting_epoch_of(kata, loss, val_loss):
+    got = kata.overfitting_epoch({"loss": loss, "val_loss": val_loss})
+    assert got is None or (isinstance(got, int) and not isinstance(got, bool)), \
+        f"overfitting_epoch returns an int or None, got {type(got).__name__}"
+    return got
 
 
 @pytest.mark.parametrize(("loss", "val_loss", "expected", "why"), OVERFITTING,
                          ids=[case[3][:30] for case in OVERFITTING])
-def test_overfitting_epoch(kata, loss, val_loss, expected, why):
-    got = kata.overfitting_epoch({"loss": loss, "val_loss": val_loss})
-    assert got is None or (isinstance(got, int) and not isinstance(got, bool)), \
-        f"overfitting_epoch returns an int or None, got {type(got).__name__}"
+def test_overfitting_epoch_is_the_epoch_after_the_best(kata, loss, val_loss, expected, why):
+    got = overfitting_epoch_of(kata, loss, val_loss)
     assert got == expected, (f"overfitting_epoch(loss={loss}, val_loss={val_loss}): expected "
                              f"{expected} ({why}), got {got}")
+
+
+@pytest.mark.parametrize(("history", "why", "control"), NOT_OVERFITTING,
+                         ids=[case[1][:30] for case in NOT_OVERFITTING])
+def test_overfitting_epoch_is_none_without_overfitting(kata, history, why, control):
+    *control_history, control_expected = control
+    got = overfitting_epoch_of(kata, *control_history)
+    assert got == control_expected, (
+        f"overfitting_epoch(loss={control_history[0]}, val_loss={control_history[1]}): "
+        f"expected {control_expected}, got {got}")
+    got = overfitting_epoch_of(kata, *history)
+    assert got is None, (f"overfitting_epoch(loss={history[0]}, val_loss={history[1]}): "
+                         f"expected None ({why}), got {got}")
 
 
 @pytest.mark.parametrize(("history", "match"), [
