@@ -57,9 +57,10 @@ def early_stopping(losses: Sequence[float], patience: int = 0, min_delta: float 
     - otherwise, when `wait >= patience` and this is not epoch 0, training stops after
       this epoch.
 
-    So with `patience=p` training stops `p` epochs after the best one, at the first of them
-    if `p` is 0; with a `baseline` that no epoch beats, after `p` epochs that did not
-    improve on the previous best, counting from epoch 0 (at least 2 epochs).
+    So with `patience=p` training stops `p` epochs after the best one (at the first epoch
+    that does not improve if `p` is 0). With a `baseline` that no epoch beats, `wait` is
+    never reset: training stops at the first epoch that does not improve on the best once
+    `p` epochs have run (never at epoch 0).
 
     Returns two ints: `epochs_run`, how many epochs ran (`len(losses)` when training never
     stopped), and `weights_epoch`, the 0-based epoch whose weights the model ends with:
