@@ -54,8 +54,8 @@ def inception_block(input_shape: Sequence[int], filters_1x1: int, filters_3x3_re
     `[batch, H, W, filters_1x1 + filters_3x3 + filters_5x5 + filters_pool_proj]` (the spatial
     size is kept, which is what lets the branches be concatenated).
 
-    Returns an unbatched-shape `keras.Model` (`keras.Input(shape=input_shape)`) whose layers
-    carry those names.
+    Returns a `keras.Model` built on `keras.Input(shape=input_shape)`, its layers carrying
+    those names.
 
     Raises ValueError when `input_shape` is not three sizes of at least 1 or a filter count is
     below 1; TypeError for a non-integer count.

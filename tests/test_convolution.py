@@ -257,9 +257,10 @@ def test_conv2d_keeps_the_input_dtype(kata, dtype):
 
 
 def test_conv2d_casts_the_kernel_to_the_input_dtype(kata):
-    got = kata.conv2d(IMAGE.astype(np.float32), KERNEL.astype(np.float64), 1, "VALID")
+    got = kata.conv2d(IMAGE.astype(np.float32), KERNEL.astype(np.float64), 1, "valid")
     assert_array(got, _np_conv2d(IMAGE, KERNEL, 1, "VALID"), dtype=np.float32,
-                 what="conv2d(float32 x, float64 kernel): the result has x's dtype")
+                 what="conv2d(float32 x, float64 kernel, padding 'valid' in lower case): the "
+                      "result has x's dtype")
 
 
 def test_conv2d_works_inside_tf_function_without_a_convolution_op(kata):
