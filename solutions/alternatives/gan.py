@@ -20,16 +20,18 @@ from scipy.special import rel_entr, xlogy
 ArrayLike = float | Sequence | np.ndarray | tf.Tensor
 
 
-def _mlp(input_dim: int, hidden_dim: int, output_dim: int, activation: str, **sizes: int
-         ) -> keras.Sequential:
+def _mlp(inputs: int, width: int, outputs: int, activation, **sizes: int) -> keras.Sequential:
+    """inputs -> Dense(width, activation) twice -> Dense(outputs), once `sizes` are checked."""
     for name, size in sizes.items():
         if not isinstance(size, (int, np.integer)) or size < 1:
             raise ValueError(f"{name} must be a positive integer, got {size!r}")
     model = keras.Sequential()
-    model.add(keras.Input(shape=(input_dim,)))
+    model.add(keras.Input(shape=(inputs,)))
     for _ in range(2):
-        model.add(keras.layers.Dense(hidden_dim, activation=activation))
-    model.add(keras.layers.Dense(output_dim))
+        model.add(keras.layers.Dense(width))
+        model.add(keras.layers.Activation(activation) if isinstance(activation, str)
+                  else activation())
+    model.add(keras.layers.Dense(outputs))
     return model
 
 
@@ -42,16 +44,17 @@ def build_generator(noise_dim: int = 4, data_dim: int = 1, hidden_dim: int = 16
 
 def build_discriminator(data_dim: int = 1, hidden_dim: int = 16) -> keras.Sequential:
     """See solutions/gan.py: samples -> leaky relu -> leaky relu -> one logit."""
-    leaky = keras.layers.LeakyReLU(negative_slope=0.2)
+    def leaky() -> keras.layers.Layer:
+        return keras.layers.LeakyReLU(negative_slope=0.2)
+
     return _mlp(data_dim, hidden_dim, 1, leaky, data_dim=data_dim, hidden_dim=hidden_dim)
 
 
 def _flat_logits(logits: ArrayLike, name: str) -> tf.Tensor:
-    array = np.asarray(logits)
-    if array.ndim == 0 or array.size == 0:
-        raise ValueError(f"{name}: expected at least one logit in an array, got shape "
-                         f"{array.shape}")
     tensor = tf.convert_to_tensor(logits)
+    if len(tensor.shape) == 0 or 0 in tensor.shape:  # static shapes: works while tracing too
+        raise ValueError(f"{name}: expected at least one logit in an array, got shape "
+                         f"{tuple(tensor.shape)}")
     return tf.reshape(tensor if tensor.dtype.is_floating else tf.cast(tensor, tf.float32), [-1])
 
 
