@@ -48,9 +48,10 @@ def early_stopping(losses: Sequence[float], patience: int = 0, min_delta: float 
     - otherwise, when `wait >= patience` and this is not epoch 0, training stops after
       this epoch.
 
-    So with `patience=p` training stops `p` epochs after the best one, at the first of them
-    if `p` is 0; with a `baseline` that no epoch beats, after `p` epochs that did not
-    improve on the previous best, counting from epoch 0 (at least 2 epochs).
+    So with `patience=p` training stops `p` epochs after the best one (at the first epoch
+    that does not improve if `p` is 0). With a `baseline` that no epoch beats, `wait` is
+    never reset: training stops at the first epoch that does not improve on the best once
+    `p` epochs have run (never at epoch 0).
 
     Returns two ints: `epochs_run`, how many epochs ran (`len(losses)` when training never
     stopped), and `weights_epoch`, the 0-based epoch whose weights the model ends with:
@@ -61,20 +62,6 @@ def early_stopping(losses: Sequence[float], patience: int = 0, min_delta: float 
     Raises ValueError when `losses` is empty or `patience` is negative.
     """
     raise NotImplementedError("early_stopping: your code here")
-
-
-class _EpochRecorder:
-    """A stand-in for a model: its one 'weight' is the number of the epoch that made it."""
-
-    def __init__(self) -> None:
-        self.epoch = np.array(-1)
-        self.stop_training = False
-
-    def get_weights(self) -> list[np.ndarray]:
-        return [self.epoch.copy()]
-
-    def set_weights(self, weights: list[np.ndarray]) -> None:
-        self.epoch = np.array(weights[0])
 
 
 def replay_early_stopping(losses: Sequence[float], patience: int = 0, min_delta: float = 0.0,

@@ -87,20 +87,6 @@ def early_stopping(losses: Sequence[float], patience: int = 0, min_delta: float 
     return epochs_run, best_epoch if restore_best_weights else epochs_run - 1
 
 
-class _EpochRecorder:
-    """A stand-in for a model: its one 'weight' is the number of the epoch that made it."""
-
-    def __init__(self) -> None:
-        self.epoch = np.array(-1)
-        self.stop_training = False
-
-    def get_weights(self) -> list[np.ndarray]:
-        return [self.epoch.copy()]
-
-    def set_weights(self, weights: list[np.ndarray]) -> None:
-        self.epoch = np.array(weights[0])
-
-
 def replay_early_stopping(losses: Sequence[float], patience: int = 0, min_delta: float = 0.0,
                           baseline: float | None = None, restore_best_weights: bool = False
                           ) -> tuple[int, int]:
@@ -124,7 +110,20 @@ def replay_early_stopping(losses: Sequence[float], patience: int = 0, min_delta:
     callback = keras.callbacks.EarlyStopping(
         monitor="val_loss", mode="min", patience=patience, min_delta=min_delta,
         baseline=baseline, restore_best_weights=restore_best_weights)
-    model = _EpochRecorder()
+
+    class EpochRecorder:
+        """A stand-in for a model: its one weight is the number of the epoch that made it."""
+
+        stop_training = False
+        weights = [np.array(-1)]
+
+        def get_weights(self) -> list[np.ndarray]:
+            return [w.copy() for w in self.weights]
+
+        def set_weights(self, weights: list[np.ndarray]) -> None:
+            self.weights = [np.array(w) for w in weights]
+
+    model = EpochRecorder()
     callback.set_model(model)
     callback.on_train_begin()
     epochs_run = 0
