@@ -82,7 +82,9 @@ def minimax_generator_loss(fake_logits: ArrayLike) -> tf.Tensor:
     G). The generator MINIMISES it (it is at most 0). From logits, stably:
     `log(1 - D) = -softplus(logit)`. Its gradient with respect to a logit `l` is
     `-sigmoid(l) / n`: where the discriminator rejects the samples (D(G(z)) near 0, as at the
-    start of training) it vanishes, and the generator learns nothing: the loss saturates.
+    start of training) it vanishes, and a generator trained by plain gradient descent learns
+    next to nothing: the loss saturates. (Adam divides each step by a running RMS of the
+    gradient and hides much of this: on this kata's 1-D target the minimax loss trains too.)
 
     `fake_logits`: D's logits on generated samples, float, any shape, at least one element.
     Returns a 0-d float tensor.

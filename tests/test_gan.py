@@ -13,19 +13,19 @@ distance 3.4-4.4 from the target.
 
 - Non-saturating loss: W1 0.070 / 0.110 / 1.001 (min / median / max); 7 of 10 seeds land
   under 0.21, three end with the right mean but too wide a spread (std 1.4-1.8 for 0.5)
-  while D's loss sits at log 4: neither 1500 steps, a plain relu critic, lr 0.001 with
-  batches of 128 nor D trained 5 times per G step removed them. The sample mean is robust:
-  3.92 to 4.11. The test asks for W1 <= 1.5 and a mean within 0.3 of 4. Broken, 3 seeds each:
-  the generator trained with the discriminator's loss runs away (mean -3.5 to -5.8, W1 7.5
-  to 9.8); learning rates 100x too small barely move (mean 0.3-0.5, W1 3.45-3.66);
-  the discriminator never trained: mean -117 to 0.03, W1 4.0 to 121.
+  while D's loss sits at log 4: neither 1500 steps, a plain relu critic nor lr 0.001 with
+  batches of 128 removed them (10 seeds each). The sample mean is robust: 3.92 to 4.11.
+  The test asks for W1 <= 1.5 and a mean within 0.3 of 4. Broken, 3 seeds each: the
+  generator trained with the discriminator's loss runs away (mean -3.5 to -5.8, W1 7.5 to
+  9.8); learning rates 100x too small barely move (mean 0.3-0.5, W1 3.45-3.66); the
+  discriminator never trained: mean -117 to 0.03, W1 4.0 to 121.
 - The saturating (minimax) loss does NOT stall here, and the tests do not claim it does:
   with Adam, which divides each step by a running RMS of the gradient, its small gradients
   still make full-size steps. It reached W1 0.074 / 0.13 / 0.29 in the same 10 runs; with a
-  target at 10 and D trained 5 times per G step, 0.12-0.28 after 600 steps (non-saturating
-  0.14-0.29). Why the non-saturating loss exists is checked where it shows, on the gradients
-  themselves: at D(G(z)) near 0 the minimax gradient is `-D` (under 1e-3) and the
-  non-saturating one `-(1 - D)` (near -1).
+  target at 10, a relu critic trained 5 times per G step, 0.12-0.28 after 600 steps
+  (non-saturating 0.14-0.29; 3 seeds). Why the non-saturating loss exists is checked where
+  it shows, on the gradients themselves: at D(G(z)) near 0 the minimax gradient is `-D`
+  (under 1e-3) and the non-saturating one `-(1 - D)` (near -1).
 """
 
 from __future__ import annotations
