@@ -243,4 +243,5 @@ def weighted_gradient_of(
             output = output * tf.cast(weights, output.dtype)
         total = tf.reduce_sum(output)
     grads = tape.gradient(total, inputs)
-    return [None if g is None else np.asarray(g) for g in grads]
+    # tf.gather's gradient is an IndexedSlices (an embedding table's, say): made dense here.
+    return [None if g is None else np.asarray(tf.convert_to_tensor(g)) for g in grads]
