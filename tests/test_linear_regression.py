@@ -158,8 +158,10 @@ def test_one_step_moves_against_both_gradients_at_the_old_point(kata):
     w, b, lr = 1.2, -0.3, 0.05
     residual = w * X.astype(np.float64) + b - Y
     new_w, new_b = kata.gradient_descent_step(w, b, X, Y, lr)
-    assert_scalar(new_w, w - lr * 2 * np.mean(residual * X), what="w after one step", rtol=1e-5)
-    assert_scalar(new_b, b - lr * 2 * np.mean(residual), what="b after one step", rtol=1e-5)
+    assert_scalar(new_w, w - lr * 2 * np.mean(residual * X), rtol=1e-5,
+                  what="w after one step, w - lr * dloss/dw (+ instead of - climbs the loss)")
+    assert_scalar(new_b, b - lr * 2 * np.mean(residual), rtol=1e-5,
+                  what="b after one step, b - lr * dloss/db taken at the OLD w")
     assert _np_loss(float(new_w), float(new_b)) < _np_loss(w, b), (
         "one small step must lower the loss")
 
@@ -192,7 +194,9 @@ def test_fit_records_the_loss_before_each_step(kata):
                   what="losses[0], the loss of w = b = 0: mean(y**2)", rtol=1e-5)
     new_w, new_b = 0.0, 0.0
     for step in range(4):
-        assert_scalar(losses[step], _np_loss(new_w, new_b), what=f"losses[{step}]", rtol=1e-4)
+        assert_scalar(losses[step], _np_loss(new_w, new_b), rtol=1e-4,
+                      what=f"losses[{step}], the loss before step {step} at lr 0.05 (a wrong sign, "
+                      f"a learning rate off, or a b that never moves shows here first)")
         residual = new_w * X.astype(np.float64) + new_b - Y
         new_w, new_b = (new_w - 0.05 * 2 * np.mean(residual * X),
                         new_b - 0.05 * 2 * np.mean(residual))
