@@ -18,7 +18,9 @@ the test digits, 20 epochs of Adam in batches of 64 everywhere.
   enough to copy noise), on noisy test digits against the clean ones: the denoising model
   0.0226 / 0.0231 / 0.0237, its error over the plain one's 0.611 / 0.635 / 0.670; the test
   asks for at most 0.028 and a ratio of at most 0.8. Noise on the target too: 0.033-0.035,
-  ratio 0.90-0.97; the noise forgotten in training: ratio 0.99 (3 seeds each).
+  ratio 0.90-0.97; the noise forgotten in training: 0.036-0.038, ratio 0.99-1.02 (3 seeds
+  each). With the plain test's narrow code (8) the bottleneck alone denoises, and noise on
+  the target too came within 6% of the reference (0.032 against 0.030, ratio 0.76-0.80).
 - VAE 64-64-4 (lr 0.005), decoding the posterior means: 0.0337 / 0.0351 / 0.0423, with a
   KL of 2.15 / 2.62 / 2.82 nats per digit; the test asks for at most 0.05 and at least 1.5
   nats. The sample detached from the graph (no reparameterisation): 0.074 with a KL of 0.00
@@ -304,7 +306,6 @@ def _train(kata, x_train, sizes=(64, 32, 8), noise_std=0.0, seed=0, epochs=20):
 
 
 @pytest.mark.training
-@pytest.mark.slow
 def test_autoencoder_reconstructs_the_test_digits(kata):
     x_train, x_test = digits()
     model = _train(kata, x_train)
@@ -316,7 +317,6 @@ def test_autoencoder_reconstructs_the_test_digits(kata):
 
 
 @pytest.mark.training
-@pytest.mark.slow
 def test_denoising_autoencoder_beats_the_plain_one_on_noisy_digits(kata):
     x_train, x_test = digits()
     # A wide code (32 of 64): the plain model can afford to copy the noise it is shown.
