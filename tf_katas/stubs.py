@@ -44,6 +44,10 @@ def _stub_edits(
             edits.append((start, max(start - 1, child.end_lineno), stub))
         elif isinstance(child, ast.ClassDef) and not child.name.startswith("_"):
             _stub_edits(child, edits, f"{owner}{child.name}.", body_of)
+        elif isinstance(child, ast.ClassDef) and not owner:
+            # A private class is the reference's business, as a private function is.
+            first = min([child.lineno, *(d.lineno for d in child.decorator_list)])
+            edits.append((first, child.end_lineno, []))
 
 
 def stub_source(solution_source: str, body: Callable[[str], str] = _stub_body) -> str:

@@ -13,6 +13,11 @@ def _helper(x):
     return x * SCALE
 
 
+class _Cache:
+    def answer(self):
+        return "the cached answer"
+
+
 def double(x: np.ndarray) -> np.ndarray:
     """Return twice x."""
     # the answer, which the stub must not give away
@@ -45,6 +50,7 @@ def test_stub_bodies_raise_and_give_nothing_away():
     assert 'raise NotImplementedError("double: your code here")' in stub
     assert 'raise NotImplementedError("Meter.__init__: your code here")' in stub
     assert "_helper" not in stub and "_private" not in stub and "the answer" not in stub
+    assert "_Cache" not in stub and "cached answer" not in stub  # private classes go too
     namespace = {}
     exec(compile(stub, "stub", "exec"), namespace)
     for call in (lambda: namespace["double"](1), namespace["Meter"]):
