@@ -67,7 +67,8 @@ def compile_model(model: keras.Model, learning_rate: float = 0.01) -> keras.Mode
 
     Notes (Compile&Fit): `network.compile(optimizer=optimizers.Adam(lr=0.01),
     loss=tf.loss.CategoricalCrossentropy(from_logits=True), metrics=['accuracy'])`. On
-    Keras 3: `keras.optimizers.Adam(learning_rate=...)` (`lr=` raises ValueError) and
+    Keras 3: `keras.optimizers.Adam(learning_rate=...)` (`lr=` raises ValueError, and so
+    does the notes' later typo `learing_rate=`) and
     `keras.losses.CategoricalCrossentropy(from_logits=True)` (`tf.loss` does not exist).
 
     The optimizer is Adam with `learning_rate`; the loss the categorical cross-entropy of
