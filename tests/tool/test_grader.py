@@ -712,6 +712,7 @@ def graded_classmates(request, tmp_path_factory):
         "thief",
         """
         import importlib.util, os, time
+        HERE = os.path.dirname(os.path.abspath(__file__))
         double = halve = None
         end = time.time() + 20
         while double is None and time.time() < end:
@@ -722,15 +723,17 @@ def graded_classmates(request, tmp_path_factory):
                 except OSError:
                     continue
                 for word in words:
-                    if word.startswith("--impl=") and "thief" not in word:
-                        path = os.path.join(word[len("--impl="):], "toy.py")
-                        try:
-                            spec = importlib.util.spec_from_file_location("loot", path)
-                            loot = importlib.util.module_from_spec(spec)
-                            spec.loader.exec_module(loot)
+                    folder = word[len("--impl=") :]
+                    if not word.startswith("--impl=") or folder == HERE:
+                        continue
+                    try:
+                        spec = importlib.util.spec_from_file_location("loot", folder + "/toy.py")
+                        loot = importlib.util.module_from_spec(spec)
+                        spec.loader.exec_module(loot)
+                        if loot.double(3) == 6:
                             double, halve = loot.double, loot.halve
-                        except Exception:
-                            pass
+                    except Exception:
+                        pass
             time.sleep(0.1)
     """,
     )

@@ -87,6 +87,8 @@ def rss_bytes(pids: list[int]) -> int:
 
 def kill_tree(pid: int) -> None:
     """SIGKILL `pid`, its process group and every descendant; SIGKILL cannot be ignored."""
+    if pid <= 1:  # kill(-1) would be every process of the user; 0 our own group; 1 init
+        return
     for _ in range(3):  # a forking process may add children while we kill
         victims = [pid, *descendants(pid)]
         try:

@@ -480,7 +480,8 @@ class Sandbox:
     def members(self) -> list[int]:
         """The kata's processes, and any process that escaped from one into the sandbox."""
         pid = self.process.pid
-        return [pid, *procs.descendants(pid), *ZYGOTE.strays()]
+        mine = [pid, *procs.descendants(pid)] if pid > 1 else []
+        return [*mine, *ZYGOTE.strays()]
 
     def _fail(self, kind: type[SandboxFailure], reason: str) -> None:
         tail = self.output_tail()
@@ -542,12 +543,15 @@ def op_types(fn: Remote, args: tuple, kwargs: dict) -> set[str]:
 
 
 class ForkedProcess:
-    """A sandbox forked by the zygote: not our child, so watched through /proc."""
+    """A sandbox forked by the zygote: not our child, so watched through /proc. `pid` None:
+    it was gone before it could be found (then it is dead, and nothing is ever killed)."""
 
-    def __init__(self, pid: int) -> None:
-        self.pid = pid
+    def __init__(self, pid: int | None) -> None:
+        self.pid = pid if pid is not None and pid > 1 else 0
 
     def poll(self) -> int | None:
+        if not self.pid:
+            return -1
         try:
             state = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
         except OSError:
@@ -637,8 +641,8 @@ class Zygote:
         if setup.kind != BUBBLEWRAP:
             return ForkedProcess(pid)
         outer = procs.outer_pid(self.process.pid, pid)
-        if outer is None:  # it died already: its reply will say so
-            return ForkedProcess(-1)
+        if outer is None:  # it died already, or never was: no process to watch or kill
+            return ForkedProcess(None)
         return ForkedProcess(outer)
 
     def _namespace(self) -> tuple[int, int] | None:
