@@ -210,8 +210,13 @@ def supervised(timeout: float, isolation: Isolation):
     return run
 
 
-def score(kata: Kata, result: KataResult | None, problem: str | None) -> KataGrade:
+def score(
+    kata: Kata, result: KataResult | None, problem: str | None, budget_spent: bool = False
+) -> KataGrade:
     grade = KataGrade(kata.name, kata.title, 0.0, kata.points, "error")
+    if result is not None and not result.tests and not result.message and budget_spent:
+        grade.status, grade.message = "timeout", "the submission's time budget was spent first"
+        return grade
     if problem or result is None:
         grade.message = problem or "not graded"
         return grade
@@ -308,6 +313,7 @@ def grade_submission(
     """Grades one submission; whatever goes wrong, a grade comes back (its katas in error,
     or interrupted), so that one submission never costs another its report."""
     started = time.monotonic()
+    budget_end = time.time() + limits.submission_seconds  # wall clock: the judge shares it
     if isolation is None:
         isolation = isolation_for(choose_isolation()[0], 0)
     grade = SubmissionGrade(
@@ -327,7 +333,6 @@ def grade_submission(
             raise Interrupted()
         problems = stage(submission, katas, staging / "submission", group)
         to_run = [k for k in katas if k.name not in problems]
-        budget_end = time.time() + limits.submission_seconds
         extra = (
             "--sandbox",
             f"--test-seconds={limits.test_seconds}",
@@ -371,7 +376,8 @@ def grade_submission(
                 )
             )
         else:
-            grade.katas.append(score(kata, results.get(kata.name), problems.get(kata.name)))
+            spent = time.time() >= budget_end
+            grade.katas.append(score(kata, results.get(kata.name), problems.get(kata.name), spent))
     grade.seconds = time.monotonic() - started
     return grade
 

@@ -135,6 +135,7 @@ class Judge:
         self.root = Path(config.rootpath)
         self.known_times = reference_times()
         self.sandboxes: list[Sandbox] = []
+        self.opened: dict[str, Sandbox] = {}  # the last sandbox of each kata
         self.setup: SandboxSetup | None = None
         if not hasattr(config, "workerinput") and config.getoption("numprocesses", None):
             return  # the xdist controller runs no test: its workers start their own
@@ -152,6 +153,7 @@ class Judge:
             in_place=in_place_functions(self.root, name),
         )
         self.sandboxes.append(sandbox)
+        self.opened[name] = sandbox
         return sandbox
 
     def pytest_sessionfinish(self) -> None:
@@ -161,9 +163,20 @@ class Judge:
         self.clock.test_limit = test_limit(item.nodeid, self.limits, self.known_times)
         self.clock.test_deadline = time.monotonic() + self.clock.test_limit
 
+    def _abandoned(self, item: pytest.Item) -> None:
+        """A kata stopped once is abandoned: its other tests fail at once, without running.
+        Once the submission's budget is spent, the run stops (the grader scores what ran)."""
+        if time.monotonic() >= self.clock.budget_deadline:
+            item.session.shouldstop = "the submission's time budget is spent"
+        kata = Path(str(item.fspath)).stem.removeprefix("test_")
+        sandbox = self.opened.get(kata)
+        if sandbox is not None and sandbox.failure is not None:
+            raise type(sandbox.failure)(f"{sandbox.failure} (earlier in this kata)")
+
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_setup(self, item: pytest.Item):
         # Fixtures start the kata's process and import the kata: under the test's limit too.
+        self._abandoned(item)
         self._start_clock(item)
         try:
             yield
