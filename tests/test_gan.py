@@ -13,8 +13,9 @@ distance 3.4-4.4 from the target.
 
 - Non-saturating loss: W1 0.070 / 0.110 / 1.001 (min / median / max); 7 of 10 seeds land
   under 0.21, three end with the right mean but too wide a spread (std 1.4-1.8 for 0.5)
-  while D's loss sits at log 4: neither 1500 steps, a plain relu critic nor lr 0.001 with
-  batches of 128 removed them (10 seeds each). The sample mean is robust: 3.92 to 4.11.
+  while D's loss sits at log 4: neither 1500 steps, a plain relu critic, a critic of width
+  32, batches of 128, nor lr 0.001 with batches of 128 removed them (10 seeds each: worst
+  W1 0.78-1.03). The sample mean is robust: 3.92 to 4.11.
   The test asks for W1 <= 1.5 and a mean within 0.3 of 4. Broken, 3 seeds each: the
   generator trained with the discriminator's loss runs away (mean -3.5 to -5.8, W1 7.5 to
   9.8); learning rates 100x too small barely move (mean 0.3-0.5, W1 3.45-3.66); the
