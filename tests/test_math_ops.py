@@ -38,6 +38,15 @@ def test_elementwise_combines_entries_at_the_same_position(kata, op):
                  what=f"elementwise(a, b, {op!r}) for two [2, 3] float32 matrices")
 
 
+def test_elementwise_product_of_square_matrices_is_not_the_matrix_product(kata):
+    """Square matrices: a @ b has the right shape here and the wrong values."""
+    a = np.array([[1, 2], [3, 4]], dtype=np.float32)
+    b = np.array([[5, 6], [7, 8]], dtype=np.float32)
+    assert_array(kata.elementwise(a, b, "*"), a * b, dtype=np.float32,
+                 what="elementwise([[1, 2], [3, 4]], [[5, 6], [7, 8]], '*') (a @ b, the matrix "
+                 "product, would give [[19, 22], [43, 50]])")
+
+
 @pytest.mark.parametrize("op", ["+", "-", "*"])
 def test_elementwise_keeps_int32(kata, op):
     a = np.array([7, -7, 3], dtype=np.int32)
@@ -90,6 +99,15 @@ def test_batched_matmul_the_notes_b_3_4_at_b_4_5_gives_b_3_5(kata):
     expected = np.matmul(a.astype(np.float64), b.astype(np.float64))
     assert_array(result, expected, dtype=np.float32, rtol=1e-5, atol=1e-5,
                  what="batched_matmul(a [2, 3, 4], b [2, 4, 5]): result[i] = a[i] @ b[i]")
+
+
+def test_batched_matmul_of_square_batches_is_not_element_wise(kata):
+    """[2, 2, 2] @ [2, 2, 2]: a * b has the right shape here and the wrong values."""
+    a = np.array([[[1, 2], [3, 4]], [[0, 1], [1, 0]]], dtype=np.float32)
+    b = np.array([[[5, 6], [7, 8]], [[2, 3], [4, 5]]], dtype=np.float32)
+    assert_array(kata.batched_matmul(a, b), np.matmul(a, b), dtype=np.float32,
+                 what="batched_matmul of two [2, 2, 2] batches: result[i] = a[i] @ b[i] "
+                 "(a * b, element by element, has the same shape and other values)")
 
 
 def test_batched_matmul_of_two_matrices_is_the_matrix_product(kata):
