@@ -111,6 +111,11 @@ def test_init_params_repeats_after_the_same_global_seed(kata):
     again = kata.init_params(sizes=(5, 4, 3))
     for a, b in zip(first, again, strict=True):
         assert_array(a, np.asarray(b), what="init_params after the same tf.random.set_seed")
+    tf.random.set_seed(2)
+    other = kata.init_params(sizes=(5, 4, 3))
+    assert not np.allclose(np.asarray(first[0]), np.asarray(other[0])), (
+        "init_params after tf.random.set_seed(2) drew the same w1 as after set_seed(1): draw "
+        "from TensorFlow's global generator (tf.random.truncated_normal), not a fixed seed")
 
 
 @pytest.mark.parametrize("sizes", [(784,), (784, 0, 10), (5, -3)],
@@ -238,6 +243,20 @@ def test_train_rejects_the_data_preprocess_refuses(kata, images, labels, match):
     params = _variables(_tiny_network((784, 3, 10)))
     with pytest.raises(ValueError, match=match):
         kata.train(params, images, labels, epochs=1)
+
+
+def test_train_returns_each_epochs_mean_batch_loss(kata):
+    """Two batches of two images at a learning rate too small to move anything: the epoch's
+    loss is the mean of the two batch losses, i.e. the loss on all four images."""
+    params = _tiny_network((784, 3, 10))
+    images = np.random.default_rng(3).integers(0, 256, (4, 28, 28)).astype(np.uint8)
+    labels = np.array([0, 3, 7, 9])
+    history = kata.train(_variables(params), images, labels, epochs=1, lr=1e-9, batch_size=2)
+    assert_shape(history, (1,), what="train(epochs=1): the epoch losses")
+    expected = _np_loss(params, images.reshape(4, -1) / 255.0, np.eye(10)[labels])
+    assert_scalar(history[0], expected, rtol=1e-4, atol=1e-6,
+                  what="the epoch's loss: the mean of its two batch losses (the last batch's "
+                  "loss, or a sum, is not the epoch's mean)")
 
 
 @pytest.mark.training
