@@ -14,7 +14,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tf_katas.testing import assert_array, assert_shape
+from tf_katas.testing import assert_array, assert_raises, assert_shape
 
 small_shapes = hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4)
 floats = st.floats(-10, 10, width=32)
@@ -46,7 +46,7 @@ def test_true_coordinates_match_argwhere_for_any_shape(kata, mask):
                          ids=["float", "int"])
 def test_true_coordinates_reject_a_mask_that_is_not_bool(kata, mask):
     """tf.where would quietly take the non-zero entries of a number array."""
-    with pytest.raises(TypeError, match="bool"):
+    with assert_raises(TypeError, match="bool"):
         kata.true_coordinates(mask)
 
 
@@ -94,7 +94,7 @@ def test_select_matches_numpy_where_for_broadcastable_shapes(kata, case):
     ((3, 2), (2, 3), (2, 3)),
 ], ids=["b", "a", "mask"])
 def test_select_rejects_shapes_that_do_not_broadcast(kata, mask_shape, a_shape, b_shape):
-    with pytest.raises(ValueError, match="broadcast"):
+    with assert_raises(ValueError, match="broadcast"):
         kata.select(np.ones(mask_shape, dtype=bool), np.zeros(a_shape, np.float32),
                     np.zeros(b_shape, np.float32))
 
@@ -102,7 +102,7 @@ def test_select_rejects_shapes_that_do_not_broadcast(kata, mask_shape, a_shape, 
 @pytest.mark.parametrize("mask", [np.array([1, 0]), np.array([1.0, 0.0], np.float32)],
                          ids=["int", "float"])
 def test_select_rejects_a_mask_that_is_not_bool(kata, mask):
-    with pytest.raises(TypeError, match="bool"):
+    with assert_raises(TypeError, match="bool"):
         kata.select(mask, np.zeros(2, np.float32), np.ones(2, np.float32))
 
 
@@ -161,24 +161,24 @@ def test_scatter_matches_numpy_add_at(kata, case):
 
 
 def test_scatter_rejects_updates_of_the_wrong_shape(kata):
-    with pytest.raises(ValueError, match="updates"):
+    with assert_raises(ValueError, match="updates"):
         kata.scatter([[1]], np.array([1.0, 2.0], np.float32), [3])
 
 
 def test_scatter_rejects_indices_longer_than_the_rank(kata):
-    with pytest.raises(ValueError, match="indices"):
+    with assert_raises(ValueError, match="indices"):
         kata.scatter([[0, 1, 2]], np.array([1.0], np.float32), [3, 3])
 
 
 def test_scatter_rejects_index_rows_of_length_zero(kata):
     """d = 0 would name no element at all: indices of shape [2, 0]."""
-    with pytest.raises(ValueError, match="indices"):
+    with assert_raises(ValueError, match="indices"):
         kata.scatter(np.zeros((2, 0), np.int32), np.ones((2, 3), np.float32), [3])
 
 
 @pytest.mark.parametrize("index", [[3, 0], [0, -1]], ids=["too-big", "negative"])
 def test_scatter_rejects_an_index_outside_the_shape(kata, index):
-    with pytest.raises(IndexError):
+    with assert_raises(IndexError):
         kata.scatter([index], np.array([1.0], np.float32), [3, 2])
 
 
@@ -209,9 +209,9 @@ def test_coordinate_grid_matches_numpy_meshgrid(kata, x, y):
 
 
 def test_coordinate_grid_rejects_axes_that_are_not_1d(kata):
-    with pytest.raises(ValueError, match="1-D"):
+    with assert_raises(ValueError, match="1-D"):
         kata.coordinate_grid(np.zeros((2, 2)), [1.0, 2.0])
-    with pytest.raises(ValueError, match="1-D"):
+    with assert_raises(ValueError, match="1-D"):
         kata.coordinate_grid([1.0, 2.0], 3.0)
 
 
@@ -256,9 +256,9 @@ def test_evaluate_on_grid_passes_x_first_then_y(kata, x, y):
 
 
 def test_evaluate_on_grid_rejects_axes_that_are_not_1d(kata):
-    with pytest.raises(ValueError, match="1-D"):
+    with assert_raises(ValueError, match="1-D"):
         kata.evaluate_on_grid(lambda gx, gy: gx + gy, [1.0, 2.0], np.zeros((2, 1)))
-    with pytest.raises(ValueError, match="1-D"):
+    with assert_raises(ValueError, match="1-D"):
         kata.evaluate_on_grid(lambda gx, gy: gx + gy, np.zeros((1, 2)), [1.0, 2.0])
-    with pytest.raises(ValueError, match="1-D"):
+    with assert_raises(ValueError, match="1-D"):
         kata.evaluate_on_grid(lambda gx, gy: gx + gy, 2.0, [1.0, 2.0])

@@ -15,7 +15,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tf_katas.testing import assert_array, assert_no_ops, assert_scalar, to_numpy
+from tf_katas.testing import assert_array, assert_no_ops, assert_raises, assert_scalar, to_numpy
 
 A = np.array([[-3.0, 0.0, 2.0], [5.0, 8.0, 11.0]], dtype=np.float32)
 
@@ -77,9 +77,9 @@ def test_bounds_match_numpy_for_any_shape(kata, x, lower, upper):
 def test_bounds_reject_a_bound_that_does_not_broadcast_to_x(kata, bound_shape):
     """A bound of shape (4, 2, 3) would silently make the result bigger than x."""
     bound = np.zeros(bound_shape, dtype=np.float32)
-    with pytest.raises(ValueError, match="shape"):
+    with assert_raises(ValueError, match="shape"):
         kata.at_least(A, bound)
-    with pytest.raises(ValueError, match="shape"):
+    with assert_raises(ValueError, match="shape"):
         kata.at_most(A, bound)
 
 
@@ -91,7 +91,7 @@ def test_clip_keeps_values_in_the_closed_range(kata):
 
 
 def test_clip_rejects_lower_above_upper(kata):
-    with pytest.raises(ValueError, match="lower"):
+    with assert_raises(ValueError, match="lower"):
         kata.clip(A, 8, 2)
 
 
@@ -189,13 +189,13 @@ def test_clip_by_norm_matches_the_closed_form_for_any_shape_and_axes(kata, case,
 
 @pytest.mark.parametrize("axes", [None, 1], ids=["whole-tensor", "per-row"])
 def test_clip_by_norm_rejects_a_negative_clip_norm(kata, axes):
-    with pytest.raises(ValueError, match="clip_norm"):
+    with assert_raises(ValueError, match="clip_norm"):
         kata.clip_by_norm(A, -1.0, axes=axes)
 
 
 @pytest.mark.parametrize("axes", [2, [0, 2], -3], ids=["2", "[0, 2]", "-3"])
 def test_clip_by_norm_rejects_an_axis_out_of_range(kata, axes):
-    with pytest.raises(ValueError, match="axis"):
+    with assert_raises(ValueError, match="axis"):
         kata.clip_by_norm(A, 1.0, axes=axes)
 
 
@@ -256,12 +256,12 @@ def test_clip_by_global_norm_matches_the_closed_form(kata, tensors, clip_norm):
 
 
 def test_clip_by_global_norm_rejects_a_negative_clip_norm(kata):
-    with pytest.raises(ValueError, match="clip_norm"):
+    with assert_raises(ValueError, match="clip_norm"):
         kata.clip_by_global_norm([A], -1.0)
 
 
 @pytest.mark.parametrize("single", [A, tf.constant(A)], ids=["array", "tensor"])
 def test_clip_by_global_norm_rejects_a_single_tensor_instead_of_a_list(kata, single):
     """Iterating over one matrix would clip its rows as if they were separate gradients."""
-    with pytest.raises(TypeError, match="list"):
+    with assert_raises(TypeError, match="list"):
         kata.clip_by_global_norm(single, 1.0)

@@ -11,7 +11,7 @@ import pytest
 import tensorflow as tf
 
 from tf_katas.data import load_digits
-from tf_katas.testing import assert_array, assert_shape, is_instance
+from tf_katas.testing import assert_array, assert_raises, assert_shape, is_instance
 
 N = 10
 # Image i is filled with 20 * i (+ 0..3 across its pixels), label i: the pair is recognisable.
@@ -47,14 +47,14 @@ def test_make_dataset_yields_x_y_pairs_in_order(kata):
 @pytest.mark.parametrize(("n_x", "n_y"), [(3, 4), (4, 3)])
 def test_make_dataset_rejects_arrays_of_different_lengths(kata, n_x, n_y):
     """Images against labels of another count: an error that names both counts."""
-    with pytest.raises(ValueError, match=rf"\b{n_x}\b.*\b{n_y}\b|\b{n_y}\b.*\b{n_x}\b"):
+    with assert_raises(ValueError, match=rf"\b{n_x}\b.*\b{n_y}\b|\b{n_y}\b.*\b{n_x}\b"):
         kata.make_dataset(X[:n_x], Y[:n_y])
 
 
 @pytest.mark.parametrize("scalar", ["x", "y"])
 def test_make_dataset_rejects_a_scalar(kata, scalar):
     x, y = (np.uint8(7), Y) if scalar == "x" else (X, np.uint8(7))
-    with pytest.raises(ValueError):
+    with assert_raises(ValueError):
         kata.make_dataset(x, y)
 
 
@@ -84,7 +84,7 @@ def test_shuffle_is_repeatable_with_a_seed_and_reshuffles_each_pass(kata):
 
 @pytest.mark.parametrize("buffer_size", [0, -5])
 def test_shuffle_rejects_a_buffer_smaller_than_one(kata, buffer_size):
-    with pytest.raises(ValueError, match="buffer_size"):
+    with assert_raises(ValueError, match="buffer_size"):
         kata.shuffle_pairs(tf.data.Dataset.from_tensor_slices((X, Y)), buffer_size)
 
 
@@ -159,17 +159,17 @@ def test_pipeline_without_epochs_repeats_forever(kata):
     ({"batch_size": 2, "shuffle_buffer": 0}, "buffer_size"),
 ], ids=["batch-0", "batch-negative", "epochs-0", "shuffle-buffer-0"])
 def test_pipeline_rejects_bad_sizes(kata, arguments, name):
-    with pytest.raises(ValueError, match=name):
+    with assert_raises(ValueError, match=name):
         kata.pipeline(X, Y, **arguments)
 
 
 def test_pipeline_rejects_images_and_labels_of_different_lengths(kata):
-    with pytest.raises(ValueError):
+    with assert_raises(ValueError):
         kata.pipeline(X[:3], Y, batch_size=2)
 
 
 def test_digits_datasets_rejects_a_bad_batch_size(kata):
-    with pytest.raises(ValueError, match="batch_size"):
+    with assert_raises(ValueError, match="batch_size"):
         kata.digits_datasets(batch_size=0)
 
 

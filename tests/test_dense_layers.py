@@ -13,7 +13,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tf_katas.testing import assert_array, assert_dtype, gradient_of, is_instance, to_numpy
+from tf_katas.testing import (
+    assert_array,
+    assert_dtype,
+    assert_raises,
+    gradient_of,
+    is_instance,
+    to_numpy,
+)
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(4, 3)).astype(np.float32)
@@ -88,7 +95,7 @@ def test_dense_forward_converts_to_float32(kata):
     ((4, 3), (3, 5), ()),  # a scalar bias
 ])
 def test_dense_forward_rejects_mismatched_shapes(kata, x_shape, kernel_shape, bias_shape):
-    with pytest.raises(ValueError):
+    with assert_raises(ValueError):
         kata.dense_forward(np.ones(x_shape), np.ones(kernel_shape), np.ones(bias_shape))
 
 
@@ -120,7 +127,7 @@ def test_dense_weights_of_a_layer_without_bias_is_zero_bias(kata):
 
 
 def test_dense_weights_rejects_an_unbuilt_layer(kata):
-    with pytest.raises(ValueError, match="built"):
+    with assert_raises(ValueError, match="built"):
         kata.dense_weights(keras.layers.Dense(3))
 
 
@@ -163,7 +170,7 @@ def test_build_mlp_forward_is_the_chain_of_x_at_w_plus_b(kata, activation, np_ac
 
 @pytest.mark.parametrize(("input_dim", "units"), [(0, [2]), (3, []), (3, [4, 0])])
 def test_build_mlp_rejects_bad_sizes(kata, input_dim, units):
-    with pytest.raises(ValueError):
+    with assert_raises(ValueError):
         kata.build_mlp(input_dim, units)
 
 
@@ -197,7 +204,7 @@ def test_parameter_count_equals_keras_count_params(kata):
 
 @pytest.mark.parametrize(("input_dim", "units"), [(0, [2]), (3, []), (3, [-1])])
 def test_parameter_count_rejects_bad_sizes(kata, input_dim, units):
-    with pytest.raises(ValueError):
+    with assert_raises(ValueError):
         kata.parameter_count(input_dim, units)
 
 
@@ -232,7 +239,7 @@ def test_count_trainable(kata):
 
 @pytest.mark.parametrize("name", ["trainable_shapes", "count_trainable"])
 def test_unbuilt_models_are_rejected(kata, name):
-    with pytest.raises(ValueError, match="built"):
+    with assert_raises(ValueError, match="built"):
         getattr(kata, name)(keras.Sequential([keras.layers.Dense(2)]))
 
 

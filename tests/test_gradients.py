@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tf_katas.testing import assert_array, assert_scalar, numerical_gradient
+from tf_katas.testing import assert_array, assert_raises, assert_scalar, numerical_gradient
 
 X = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75], [-2.0, 1.0, 0.5], [0.0, -0.5, 1.25]])
 W = np.array([[0.2, -0.4], [0.7, 0.1], [-0.3, 0.5]])
@@ -121,7 +121,7 @@ def test_a_non_trainable_variable_gets_zeros_not_none(kata):
 def test_variable_gradients_rejects_constants(kata, constant):
     w = tf.constant(W) if constant == "w" else tf.Variable(W)
     b = tf.constant(B) if constant == "b" else tf.Variable(B)
-    with pytest.raises(TypeError, match="Variable"):
+    with assert_raises(TypeError, match="Variable"):
         kata.variable_gradients(w, b, X, T)
 
 
@@ -149,7 +149,7 @@ def test_watched_gradient_watches_x_on_a_tape(kata, tapes):
 @pytest.mark.parametrize("x", [tf.constant([1, 2, 3]), np.array([1, 2], np.int64), 2],
                          ids=["int32-tensor", "int64-array", "int"])
 def test_watched_gradient_rejects_integers(kata, x):
-    with pytest.raises(TypeError, match="float"):
+    with assert_raises(TypeError, match="float"):
         kata.watched_gradient(x)
 
 
@@ -183,7 +183,7 @@ def test_chain_rule_asks_one_persistent_tape(kata, tapes):
 
 
 def test_chain_rule_rejects_integers(kata):
-    with pytest.raises(TypeError, match="float"):
+    with assert_raises(TypeError, match="float"):
         kata.chain_rule([1, 2])
 
 
@@ -215,7 +215,7 @@ def test_gradient_descent_takes_each_gradient_from_a_tape(kata, tapes):
 
 @pytest.mark.parametrize("x", [tf.constant([1.0]), np.array([1.0])], ids=["tensor", "array"])
 def test_gradient_descent_needs_a_variable(kata, x):
-    with pytest.raises(TypeError, match="Variable"):
+    with assert_raises(TypeError, match="Variable"):
         kata.gradient_descent(x, [0.0], 0.1, 1)
 
 
@@ -224,7 +224,7 @@ def test_gradient_descent_needs_a_variable(kata, x):
     [(0.0, 1, "learning rate"), (-0.1, 1, "learning rate"), (0.1, -1, "steps")],
 )
 def test_gradient_descent_rejects_bad_settings(kata, lr, steps, match):
-    with pytest.raises(ValueError, match=match):
+    with assert_raises(ValueError, match=match):
         kata.gradient_descent(tf.Variable([1.0]), [0.0], lr, steps)
 
 
@@ -263,11 +263,11 @@ def test_mse_gradient_is_a_closed_form(kata):
 
 
 def test_mse_gradient_rejects_mismatched_or_empty_inputs(kata):
-    with pytest.raises(ValueError, match="shape"):
+    with assert_raises(ValueError, match="shape"):
         kata.mse_gradient(np.zeros((3, 4)), np.zeros((4, 3)))
-    with pytest.raises(ValueError, match="shape"):  # would broadcast to 4 x 4
+    with assert_raises(ValueError, match="shape"):  # would broadcast to 4 x 4
         kata.mse_gradient(np.zeros(4), np.zeros((4, 1)))
-    with pytest.raises(ValueError, match="empty"):
+    with assert_raises(ValueError, match="empty"):
         kata.mse_gradient(np.zeros((0, 2)), np.zeros((0, 2)))
 
 
@@ -314,11 +314,11 @@ def test_softmax_cross_entropy_gradient_is_a_closed_form(kata):
 
 
 def test_softmax_cross_entropy_gradient_rejects_bad_shapes(kata):
-    with pytest.raises(ValueError, match="2-D"):
+    with assert_raises(ValueError, match="2-D"):
         kata.softmax_cross_entropy_gradient(np.zeros(5), np.eye(5)[0])
-    with pytest.raises(ValueError, match="2-D"):
+    with assert_raises(ValueError, match="2-D"):
         kata.softmax_cross_entropy_gradient(np.zeros((1, 3, 5)), np.zeros((1, 3, 5)))
-    with pytest.raises(ValueError, match="shape"):
+    with assert_raises(ValueError, match="shape"):
         kata.softmax_cross_entropy_gradient(np.zeros((3, 5)), np.zeros((3, 4)))
 
 
@@ -361,7 +361,7 @@ def test_perceptron_gradients_is_a_closed_form(kata):
     (X, W[:, :1].ravel(), B[:1], T[:, :1]),  # w 1-D
 ], ids=["w-transposed", "bias-per-input", "short-target", "target-transposed", "x-1-d", "w-1-d"])
 def test_perceptron_gradients_rejects_shapes_that_do_not_fit(kata, x, w, b, t):
-    with pytest.raises(ValueError):
+    with assert_raises(ValueError):
         kata.perceptron_gradients(x, w, b, t)
 
 
@@ -433,9 +433,9 @@ def test_checker_on_any_shape(kata, x):
 
 
 def test_checker_rejects_bad_eps_and_non_scalar_f(kata):
-    with pytest.raises(ValueError, match="eps"):
+    with assert_raises(ValueError, match="eps"):
         kata.finite_difference_gradient(lambda v: np.sum(v), [1.0], eps=0.0)
-    with pytest.raises(ValueError, match="eps"):
+    with assert_raises(ValueError, match="eps"):
         kata.finite_difference_gradient(lambda v: np.sum(v), [1.0], eps=-1e-6)
-    with pytest.raises(ValueError, match="single number"):
+    with assert_raises(ValueError, match="single number"):
         kata.finite_difference_gradient(lambda v: v * 2, [1.0, 2.0])

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from tf_katas.testing import (
     assert_array,
     assert_dtype,
+    assert_raises,
     assert_scalar,
     assert_shape,
     numerical_gradient,
@@ -72,12 +73,12 @@ def test_make_linear_data_is_reproducible_by_seed(kata):
 
 @pytest.mark.parametrize("n", [0, -3])
 def test_make_linear_data_rejects_fewer_than_one_point(kata, n):
-    with pytest.raises(ValueError, match=r"\bn\b"):
+    with assert_raises(ValueError, match=r"\bn\b"):
         kata.make_linear_data(n, 1.0, 0.0)
 
 
 def test_make_linear_data_rejects_a_negative_noise(kata):
-    with pytest.raises(ValueError, match="noise_std"):
+    with assert_raises(ValueError, match="noise_std"):
         kata.make_linear_data(10, 1.0, 0.0, noise_std=-0.1)
 
 
@@ -143,11 +144,11 @@ def test_mse_gradients_are_a_closed_form(kata):
     (np.zeros(0), np.zeros(0), "empty"),
 ], ids=["lengths differ", "x is 2-D", "y is 2-D", "scalars", "empty"])
 def test_loss_gradients_and_step_reject_bad_data(kata, x, y, match):
-    with pytest.raises(ValueError, match=match):
+    with assert_raises(ValueError, match=match):
         kata.mse_loss(1.0, 0.0, x, y)
-    with pytest.raises(ValueError, match=match):
+    with assert_raises(ValueError, match=match):
         kata.mse_gradients(1.0, 0.0, x, y)
-    with pytest.raises(ValueError, match=match):
+    with assert_raises(ValueError, match=match):
         kata.gradient_descent_step(1.0, 0.0, x, y, 0.1)
 
 
@@ -168,20 +169,20 @@ def test_one_step_moves_against_both_gradients_at_the_old_point(kata):
 
 @pytest.mark.parametrize("lr", [0.0, -0.1])
 def test_step_and_fit_reject_a_non_positive_learning_rate(kata, lr):
-    with pytest.raises(ValueError, match="learning rate"):
+    with assert_raises(ValueError, match="learning rate"):
         kata.gradient_descent_step(1.0, 0.0, X, Y, lr)
-    with pytest.raises(ValueError, match="learning rate"):
+    with assert_raises(ValueError, match="learning rate"):
         kata.fit(X, Y, lr=lr, steps=5)
 
 
 def test_fit_rejects_bad_steps_and_data(kata):
-    with pytest.raises(ValueError, match="steps"):
+    with assert_raises(ValueError, match="steps"):
         kata.fit(X, Y, lr=0.1, steps=0)
-    with pytest.raises(ValueError, match="same length"):
+    with assert_raises(ValueError, match="same length"):
         kata.fit(X, Y[:3], lr=0.1, steps=5)
-    with pytest.raises(ValueError, match="1-D"):
+    with assert_raises(ValueError, match="1-D"):
         kata.fit(X.reshape(5, 1), Y, lr=0.1, steps=5)
-    with pytest.raises(ValueError, match="empty"):
+    with assert_raises(ValueError, match="empty"):
         kata.fit(np.zeros(0), np.zeros(0), lr=0.1, steps=5)
 
 

@@ -24,6 +24,7 @@ from tf_katas.data import load_digits
 from tf_katas.testing import (
     assert_array,
     assert_dtype,
+    assert_raises,
     assert_scalar,
     assert_shape,
     numerical_gradient,
@@ -121,13 +122,13 @@ def test_init_params_repeats_after_the_same_global_seed(kata):
 @pytest.mark.parametrize("sizes", [(784,), (784, 0, 10), (5, -3)],
                          ids=["one-width", "a-zero-width", "a-negative-width"])
 def test_init_params_rejects_bad_sizes(kata, sizes):
-    with pytest.raises(ValueError, match="sizes"):
+    with assert_raises(ValueError, match="sizes"):
         kata.init_params(sizes=sizes)
 
 
 @pytest.mark.parametrize("stddev", [0.0, -0.1])
 def test_init_params_rejects_a_stddev_that_is_not_positive(kata, stddev):
-    with pytest.raises(ValueError, match="stddev"):
+    with assert_raises(ValueError, match="stddev"):
         kata.init_params(stddev=stddev)
 
 
@@ -153,7 +154,7 @@ def test_preprocess_flattens_row_by_row_scales_and_one_hots(kata):
 ], ids=["flat images", "a channel axis", "3 labels for 2 images", "label 10", "label -1"])
 def test_preprocess_rejects_bad_data(kata, images, labels, match):
     """tf.one_hot turns a label of 10 or -1 into a row of zeros without a word."""
-    with pytest.raises(ValueError, match=match):
+    with assert_raises(ValueError, match=match):
         kata.preprocess(images, np.array(labels))
 
 
@@ -174,7 +175,7 @@ def test_mse_loss_is_the_mean_over_every_element(kata):
     assert_scalar(kata.mse_loss(out.astype(np.float32), TINY_Y.astype(np.float32)),
                   np.mean((TINY_Y - out) ** 2), what="mse_loss over 4 rows of 3 classes",
                   rtol=1e-5)
-    with pytest.raises(ValueError, match="shape"):
+    with assert_raises(ValueError, match="shape"):
         kata.mse_loss(np.zeros((4, 3)), np.zeros((4, 10)))
 
 
@@ -205,7 +206,7 @@ def test_sgd_step_updates_the_same_variables_by_lr_times_the_gradient(kata):
 
 @pytest.mark.parametrize("lr", [0.0, -0.1])
 def test_sgd_step_rejects_a_non_positive_learning_rate(kata, lr):
-    with pytest.raises(ValueError, match="learning rate"):
+    with assert_raises(ValueError, match="learning rate"):
         kata.sgd_step(_variables(_tiny_network()), TINY_X, TINY_Y, lr)
 
 
@@ -218,7 +219,7 @@ def test_accuracy_compares_the_argmax_with_integer_labels(kata):
                   what="accuracy with 2 of 4 labels matching the argmax")
     assert_scalar(kata.accuracy(_variables(params), TINY_X, predicted), 1.0,
                   what="accuracy when every label is the argmax")
-    with pytest.raises(ValueError, match="label"):
+    with assert_raises(ValueError, match="label"):
         kata.accuracy(_variables(params), TINY_X, labels[:3])
 
 
@@ -230,7 +231,7 @@ def test_accuracy_compares_the_argmax_with_integer_labels(kata):
 ], ids=["lr 0", "lr -1", "0 epochs", "batch 0"])
 def test_train_rejects_bad_settings(kata, settings, match):
     params = _variables(_tiny_network((784, 3, 10)))
-    with pytest.raises(ValueError, match=match):
+    with assert_raises(ValueError, match=match):
         kata.train(params, np.zeros((4, 28, 28), np.uint8), np.arange(4), **settings)
 
 
@@ -241,7 +242,7 @@ def test_train_rejects_bad_settings(kata, settings, match):
 ], ids=["3 labels for 4 images", "flat images", "label 10"])
 def test_train_rejects_the_data_preprocess_refuses(kata, images, labels, match):
     params = _variables(_tiny_network((784, 3, 10)))
-    with pytest.raises(ValueError, match=match):
+    with assert_raises(ValueError, match=match):
         kata.train(params, images, labels, epochs=1)
 
 

@@ -13,7 +13,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tf_katas.testing import assert_array, assert_shape
+from tf_katas.testing import assert_array, assert_raises, assert_shape
 
 MATRIX = np.array([[1, 2, 3], [4, 5, 6]], dtype=np.int32)
 
@@ -69,12 +69,12 @@ def test_pad_matches_numpy_for_any_shape_and_paddings(kata, case):
     ids=["one-pair-for-a-matrix", "three-pairs-for-a-matrix", "flat-list", "triples"],
 )
 def test_pad_rejects_paddings_of_the_wrong_shape(kata, paddings):
-    with pytest.raises(ValueError, match="paddings"):
+    with assert_raises(ValueError, match="paddings"):
         kata.pad(MATRIX, paddings)
 
 
 def test_pad_rejects_negative_paddings(kata):
-    with pytest.raises(ValueError, match="paddings"):
+    with assert_raises(ValueError, match="paddings"):
         kata.pad(MATRIX, [[1, -1], [0, 0]])
 
 
@@ -126,12 +126,12 @@ def test_tile_matches_numpy_for_any_shape_and_multiples(kata, case):
 
 @pytest.mark.parametrize("multiples", [[2], [1, 2, 3]], ids=["too-few", "too-many"])
 def test_tile_rejects_one_multiple_per_dimension_missing_or_extra(kata, multiples):
-    with pytest.raises(ValueError, match="multiples"):
+    with assert_raises(ValueError, match="multiples"):
         kata.tile(MATRIX, multiples)
 
 
 def test_tile_rejects_negative_multiples(kata):
-    with pytest.raises(ValueError, match="multiples"):
+    with assert_raises(ValueError, match="multiples"):
         kata.tile(MATRIX, [2, -1])
 
 
@@ -161,7 +161,7 @@ def test_same_padding_puts_the_extra_zero_after_for_even_kernels(kata, k, expect
 
 @pytest.mark.parametrize("k", [0, -3])
 def test_same_padding_rejects_kernel_sizes_below_one(kata, k):
-    with pytest.raises(ValueError, match="kernel"):
+    with assert_raises(ValueError, match="kernel"):
         kata.same_padding(k)
 
 
@@ -210,7 +210,7 @@ def test_pad_for_same_conv_takes_an_int_as_a_square_kernel(kata):
 
 @pytest.mark.parametrize("shape", [(3, 4, 1), (1, 1, 3, 4, 1)], ids=["3-D", "5-D"])
 def test_pad_for_same_conv_rejects_images_that_are_not_4d(kata, shape):
-    with pytest.raises(ValueError, match="4-D"):
+    with assert_raises(ValueError, match="4-D"):
         kata.pad_for_same_conv(np.ones(shape, dtype=np.float32), 3)
 
 
@@ -221,5 +221,5 @@ def test_pad_for_same_conv_rejects_images_that_are_not_4d(kata, shape):
 def test_pad_for_same_conv_rejects_a_kernel_size_that_is_not_a_positive_int_or_pair(
     kata, kernel_size
 ):
-    with pytest.raises(ValueError, match="kernel"):
+    with assert_raises(ValueError, match="kernel"):
         kata.pad_for_same_conv(np.ones((1, 3, 4, 1), dtype=np.float32), kernel_size)

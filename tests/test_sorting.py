@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tf_katas.testing import assert_array, assert_dtype, assert_shape, to_numpy
+from tf_katas.testing import assert_array, assert_dtype, assert_raises, assert_shape, to_numpy
 
 small_shapes = hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4)
 directions = st.sampled_from(["ASCENDING", "DESCENDING"])
@@ -69,20 +69,20 @@ def test_sort_matches_numpy_for_any_shape_axis_and_direction(kata, data, shape, 
 @pytest.mark.parametrize("name", ["sort", "argsort"])
 @pytest.mark.parametrize("direction", ["descending", "DOWN", ""])
 def test_sort_and_argsort_reject_an_unknown_direction(kata, name, direction):
-    with pytest.raises(ValueError, match="direction"):
+    with assert_raises(ValueError, match="direction"):
         getattr(kata, name)(MATRIX, direction=direction)
 
 
 @pytest.mark.parametrize("name", ["sort", "argsort"])
 @pytest.mark.parametrize("axis", [2, -3])
 def test_sort_and_argsort_reject_an_axis_out_of_range(kata, name, axis):
-    with pytest.raises(ValueError, match="axis"):
+    with assert_raises(ValueError, match="axis"):
         getattr(kata, name)(MATRIX, axis=axis)
 
 
 @pytest.mark.parametrize("name", ["sort", "argsort"])
 def test_sort_and_argsort_reject_a_scalar_which_has_no_axis(kata, name):
-    with pytest.raises(ValueError, match="axis"):
+    with assert_raises(ValueError, match="axis"):
         getattr(kata, name)(np.float32(3.0))
 
 
@@ -157,12 +157,12 @@ def test_top_k_matches_numpy_for_any_shape_and_k(kata, data, shape, seed):
 
 @pytest.mark.parametrize("k", [4, -1], ids=["larger-than-the-axis", "negative"])
 def test_top_k_rejects_k_outside_the_last_axis(kata, k):
-    with pytest.raises(ValueError, match=r"\bk\b"):
+    with assert_raises(ValueError, match=r"\bk\b"):
         kata.top_k(MATRIX, k)
 
 
 def test_top_k_rejects_a_scalar(kata):
-    with pytest.raises(ValueError, match="rank"):
+    with assert_raises(ValueError, match="rank"):
         kata.top_k(np.float32(1.0), 1)
 
 
@@ -208,13 +208,13 @@ def test_top_k_accuracy_matches_a_rank_count(kata, n, classes, seed, data):
 
 @pytest.mark.parametrize("ks", [(0,), (1, 4), ()], ids=["zero", "more-than-classes", "none"])
 def test_top_k_accuracy_rejects_k_outside_1_to_classes(kata, ks):
-    with pytest.raises(ValueError, match=r"\bk\b"):
+    with assert_raises(ValueError, match=r"\bk\b"):
         kata.top_k_accuracy(PROB, TARGET, ks=ks)
 
 
 @pytest.mark.parametrize("labels", [[2, 3], [-1, 0]], ids=["too-big", "negative"])
 def test_top_k_accuracy_rejects_a_label_that_is_no_class(kata, labels):
-    with pytest.raises(ValueError, match="label"):
+    with assert_raises(ValueError, match="label"):
         kata.top_k_accuracy(PROB, np.array(labels, np.int32), ks=(1,))
 
 
@@ -224,5 +224,5 @@ def test_top_k_accuracy_rejects_a_label_that_is_no_class(kata, labels):
     ids=["labels-too-long", "labels-as-a-column", "scores-1d", "no-rows", "scores-3d"],
 )
 def test_top_k_accuracy_rejects_shapes_that_do_not_fit(kata, scores_shape, labels_shape):
-    with pytest.raises(ValueError, match="shape"):
+    with assert_raises(ValueError, match="shape"):
         kata.top_k_accuracy(np.ones(scores_shape, np.float32), np.zeros(labels_shape, np.int32))

@@ -17,7 +17,7 @@ import tensorflow as tf
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tf_katas.testing import assert_array, assert_dtype
+from tf_katas.testing import assert_array, assert_dtype, assert_raises
 
 
 def _events(logdir: Path) -> list[tuple[str, int, np.ndarray]]:
@@ -104,7 +104,7 @@ def test_grid_on_any_batch(kata, n, h, w, channels, extra_cols, data):
 ], ids=["2-D", "5-D", "empty", "7 images in 2x3", "rows=0", "cols=-1", "rows=0 alone",
         "cols=0 alone"])
 def test_grid_rejects_what_it_cannot_lay_out(kata, images, rows, cols, match):
-    with pytest.raises(ValueError, match=match):
+    with assert_raises(ValueError, match=match):
         kata.image_grid(images, rows=rows, cols=cols)
 
 
@@ -116,7 +116,7 @@ def test_grid_rejects_what_it_cannot_lay_out(kata, images, rows, cols, match):
 ], ids=["2-D", "3 images in 1x2", "rows=0", "2 channels"])
 def test_log_image_grid_rejects_what_image_grid_refuses_and_odd_channels(
         kata, tmp_path, images, rows, cols, match):
-    with pytest.raises(ValueError, match=match):
+    with assert_raises(ValueError, match=match):
         kata.log_image_grid(tmp_path, "grid", images, step=0, rows=rows, cols=cols)
 
 
@@ -147,7 +147,7 @@ def test_log_scalars_uses_the_given_steps_and_keeps_tags_apart(kata, tmp_path):
 
 @pytest.mark.parametrize("steps", [[0, 1], [0, 1, 2, 3]], ids=["too-few", "too-many"])
 def test_log_scalars_needs_one_step_per_value(kata, tmp_path, steps):
-    with pytest.raises(ValueError, match="step"):
+    with assert_raises(ValueError, match="step"):
         kata.log_scalars(tmp_path, "loss", [1.0, 2.0, 3.0], steps=steps)
 
 
@@ -191,7 +191,7 @@ def test_log_images_keeps_colour_and_scales_floats(kata, tmp_path):
     (np.zeros((2, 4, 4), np.uint8), -2, "max_outputs"),
 ], ids=["2-D", "5-D", "empty", "2 channels", "5 channels", "max_outputs=0", "max_outputs=-2"])
 def test_log_images_rejects_bad_batches(kata, tmp_path, images, max_outputs, match):
-    with pytest.raises(ValueError, match=match):
+    with assert_raises(ValueError, match=match):
         kata.log_images(tmp_path, "x", images, step=0, max_outputs=max_outputs)
 
 
@@ -242,5 +242,5 @@ def test_read_scalars_reads_old_simple_values_too(kata, tmp_path):
 
 
 def test_read_scalars_needs_event_files(kata, tmp_path):
-    with pytest.raises(FileNotFoundError, match="event"):
+    with assert_raises(FileNotFoundError, match="event"):
         kata.read_scalars(tmp_path, "loss")

@@ -7,7 +7,9 @@ anything, or a scalar that would broadcast against the expected array, does not 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import contextlib
+import re
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -245,3 +247,31 @@ def weighted_gradient_of(
     grads = tape.gradient(total, inputs)
     # tf.gather's gradient is an IndexedSlices (an embedding table's, say): made dense here.
     return [None if g is None else np.asarray(tf.convert_to_tensor(g)) for g in grads]
+
+
+@contextlib.contextmanager
+def assert_raises(expected: type[BaseException] | tuple[type[BaseException], ...], *,
+                  match: str | None = None) -> Iterator[Any]:
+    """`pytest.raises(expected, match=match)`, except that ANOTHER exception from the code
+    under test fails the test with an assertion that says what was expected, instead of
+    escaping as that exception (TensorFlow's InvalidArgumentError is not a ValueError: a
+    learner who left the check to TensorFlow reads why). NotImplementedError passes through
+    untouched, so that a stub still fails because it is a stub."""
+    import pytest
+
+    names = " or ".join(e.__name__ for e in (expected if isinstance(expected, tuple)
+                                              else (expected,)))
+    try:
+        with pytest.raises(expected, match=match) as info:
+            yield info
+    except (AssertionError, NotImplementedError, pytest.fail.Exception):
+        raise
+    except Exception as err:  # noqa: BLE001 - any other error is the learner's to read
+        # TensorFlow prefixes its messages with "{{function_node ...}}": keep the words.
+        text = re.sub(r"\{\{function_node [^}]*\}\}\s*", "", str(err)).strip()
+        first_line = text.splitlines()[0][:200] if text else ""
+        raise AssertionError(
+            f"expected {names}" + (f" (with {match!r} in the message)" if match else "")
+            + f", got {type(err).__name__}: {first_line} — check the input yourself before "
+            "calling TensorFlow (its InvalidArgumentError is not a ValueError)"
+        ) from None
