@@ -17,7 +17,7 @@ from tf_katas.hints import HintLog
 from tf_katas.manifest import ManifestError, kata_named, load_manifest
 from tf_katas.project import find_root, resolve_impl
 from tf_katas.runner import PASSING, refresh_estimate, results_for
-from tf_katas.verdict import STYLE, show_verdict, unfinished_functions
+from tf_katas.verdict import STYLE, short_message, show_verdict, unfinished_functions
 
 console = Console(highlight=False)
 LIMITS = Limits()
@@ -73,7 +73,8 @@ def cmd_next(args, root, katas, impl_dir) -> int:
         console.print(f"  its tests could not be collected:\n{escape(result.message)}", style="red")
     elif failure is not None:
         console.print(f"  first failing test: {escape(failure.name)}")
-        console.print("    " + escape(failure.message).replace("\n", "\n    "), style="red")
+        message = short_message(failure.message)
+        console.print("    " + escape(message).replace("\n", "\n    "), style="red")
     console.print(
         f"  then `kata check {kata.name}` (or `kata watch` to re-run on every save); "
         f"stuck? `kata hint {kata.name}`"
