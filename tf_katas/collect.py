@@ -8,6 +8,7 @@ the failure's message short enough to show a learner.
 from __future__ import annotations
 
 import json
+import traceback
 from pathlib import Path
 
 import pytest
@@ -37,14 +38,20 @@ ASSERTION, KATA_RAISED, TEST_CRASHED = "assertion", "kata", "test"
 
 
 def failure_kind(config: pytest.Config, excinfo: pytest.ExceptionInfo) -> str:
-    if excinfo.errisinstance((AssertionError, pytest.fail.Exception)):
-        return ASSERTION
     impl_dir = getattr(config, "impl_dir", None)
-    if impl_dir is not None:
-        impl_dir = Path(impl_dir).resolve()
-        for entry in excinfo.traceback:
-            if Path(str(entry.path)).resolve().parent == impl_dir:
-                return KATA_RAISED
+    return _kind_of(excinfo.value, Path(impl_dir).resolve() if impl_dir is not None else None)
+
+
+def _kind_of(error: BaseException, impl_dir: Path | None) -> str:
+    if isinstance(error, (AssertionError, pytest.fail.Exception)):
+        return ASSERTION
+    inner_errors = getattr(error, "exceptions", None)  # an ExceptionGroup, as hypothesis
+    if isinstance(inner_errors, tuple):  # raises for several distinct failures
+        kinds = {_kind_of(inner, impl_dir) for inner in inner_errors}
+        return next((k for k in (ASSERTION, KATA_RAISED) if k in kinds), TEST_CRASHED)
+    frames = traceback.extract_tb(error.__traceback__) if impl_dir is not None else []
+    if any(Path(frame.filename).resolve().parent == impl_dir for frame in frames):
+        return KATA_RAISED
     return TEST_CRASHED
 
 
