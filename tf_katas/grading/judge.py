@@ -189,7 +189,10 @@ class Judge:
         # the sandbox's user (a user of the submission's own, when grading as root).
         if "tmp_path" in getattr(item, "funcargs", {}):
             group = self.setup.uid if self.setup else None
-            _open_to_all(Path(item.funcargs["tmp_path"]), Path(item.config.option.basetemp), group)
+            basetemp = Path(item.config.option.basetemp)
+            if hasattr(item.config, "workerinput"):  # xdist: a worker's basetemp is a folder
+                basetemp = basetemp.parent  # (popen-gwN) in the run's, which must open too
+            _open_to_all(Path(item.funcargs["tmp_path"]), basetemp, group)
         self._start_clock(item)
         # The kata's process starts each test as a local run does: same seeds, no figures.
         self.sandboxes = [s for s in self.sandboxes if s.is_open]
