@@ -31,7 +31,7 @@ import tomllib
 
 from tf_katas.batch import run_pooled
 from tf_katas.collect import ASSERTION, KATA_RAISED
-from tf_katas.manifest import Kata
+from tf_katas.manifest import Kata, load_manifest
 from tf_katas.runner import KataResult, run_katas
 from tf_katas.trivial import ANYTHING, NONE, trivial_source
 
@@ -78,10 +78,13 @@ def public_names(solution_source: str) -> set[str]:
         if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_"):
             names.add(node.name)
             if isinstance(node, ast.ClassDef):
+                # As in the stubs: a method is public unless private (`_name`); dunders such
+                # as `__init__` are public (the learner writes them).
                 names.update(
                     f"{node.name}.{item.name}"
                     for item in node.body
-                    if isinstance(item, ast.FunctionDef) and not item.name.startswith("_")
+                    if isinstance(item, ast.FunctionDef)
+                    and (not item.name.startswith("_") or item.name.startswith("__"))
                 )
     return names
 
@@ -283,9 +286,10 @@ def run_proofs(
             jobs += [_Job("trivial", folder, (k,), trivial=kind) for k in present]
         alternatives = sorted((root / ALTERNATIVES_DIR).glob("*.py"))
         alternatives = alternatives if "alternatives" in proofs else []
+        listed = {k.name for k in load_manifest(root)}  # `katas` may be one kata alone
         for alternative in alternatives:
             if alternative.stem not in by_name:
-                if not any(k.name == alternative.stem for k in katas):
+                if alternative.stem not in listed:
                     report.breaches.append(
                         f"{ALTERNATIVES_DIR}/{alternative.name} is not a kata in manifest.toml"
                     )
