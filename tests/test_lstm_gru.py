@@ -40,6 +40,7 @@ from tf_katas.testing import (
     assert_no_ops,
     assert_shape,
     gradient_of,
+    result_in_float64,
     to_numpy,
 )
 
@@ -99,17 +100,6 @@ def keras_layer(cell: str, units: int, features: int, seed: int = 0,
     layer.set_weights([rng.normal(0, 0.6, w.shape).astype(np.float32)
                        for w in layer.get_weights()])
     return layer
-
-
-def result_in_float64(got, dtype, *, what: str) -> np.ndarray:
-    """`got` checked to have `dtype`, as float64 values (bfloat16 only reaches here locally)."""
-    if dtype is tf.bfloat16:
-        assert getattr(got, "dtype", None) == tf.bfloat16, (
-            f"{what} on bfloat16 x: expected a bfloat16 tensor, got {type(got).__name__} "
-            f"of dtype {getattr(got, 'dtype', None)!r}")
-        return tf.cast(got, tf.float64).numpy()
-    return assert_dtype(got, dtype, what=f"{what} on {np.dtype(dtype).name} x").astype(
-        np.float64)
 
 
 def draw_inputs(*shape: int, seed: int = 1) -> np.ndarray:

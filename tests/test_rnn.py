@@ -24,11 +24,11 @@ from hypothesis import strategies as st
 
 from tf_katas.testing import (
     assert_array,
-    assert_dtype,
     assert_no_ops,
     assert_scalar,
     gradient_of,
     numerical_gradient,
+    result_in_float64,
     to_numpy,
 )
 
@@ -79,17 +79,6 @@ def np_gradient_norms(x, kernel, recurrent_kernel, bias) -> np.ndarray:
         norms[t] = np.linalg.norm(d_pre @ kernel.T)
         d_h = d_pre @ recurrent_kernel.T
     return norms
-
-
-def result_in_float64(got, dtype, *, what: str) -> np.ndarray:
-    """`got` checked to have `dtype`, as float64 values (bfloat16 only reaches here locally)."""
-    if dtype is tf.bfloat16:
-        assert getattr(got, "dtype", None) == tf.bfloat16, (
-            f"{what} on bfloat16 x: expected a bfloat16 tensor, got {type(got).__name__} "
-            f"of dtype {getattr(got, 'dtype', None)!r}")
-        return tf.cast(got, tf.float64).numpy()
-    return assert_dtype(got, dtype, what=f"{what} on {np.dtype(dtype).name} x").astype(
-        np.float64)
 
 
 def keras_simple_rnn(weights, features: int, return_sequences: bool = False):

@@ -77,6 +77,23 @@ def assert_dtype(actual: Any, dtype: Any, *, what: str = "result") -> np.ndarray
     return array
 
 
+def result_in_float64(got: Any, dtype: Any, *, what: str) -> np.ndarray:
+    """`got` checked to have `dtype` (a NumPy or TensorFlow dtype), as float64 values.
+
+    bfloat16, which NumPy has no kind for, is checked as a tensor: only a local run (not
+    grading, whose wire carries NumPy kinds) gets there.
+    """
+    import tensorflow as tf
+
+    if dtype is tf.bfloat16:
+        assert getattr(got, "dtype", None) == tf.bfloat16, (
+            f"{what} on bfloat16 x: expected a bfloat16 tensor, got {type(got).__name__} "
+            f"of dtype {getattr(got, 'dtype', None)!r}")
+        return tf.cast(got, tf.float64).numpy()
+    return assert_dtype(got, dtype, what=f"{what} on {np.dtype(dtype).name} x").astype(
+        np.float64)
+
+
 def assert_array(
     actual: Any,
     expected: Any,
