@@ -19,6 +19,7 @@ import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 import xml.etree.ElementTree as ET
@@ -815,14 +816,73 @@ def test_isolation_required_refuses_to_grade_without_bubblewrap(grading_project,
     assert not (grading_project / "out" / "report.json").exists()
 
 
-def test_a_killed_judge_loses_only_the_attackers_kata(grading_project):
-    """In the fallback as root the submission can kill its judge: grading goes on kata by
-    kata (in the sandbox, the judge is out of its sight)."""
+@pytest.fixture
+def nobodys_home():
+    """A folder nobody owns, outside root's private temporary folders."""
+    home = Path(tempfile.mkdtemp(prefix="kata-nobody-"))
+    yield home
+    shutil.rmtree(home, ignore_errors=True)
+
+
+def grade_as_an_unprivileged_user(project: Path, folder: Path, home: Path, *options: str):
+    """`kata grade` run by a user who cannot switch users (a CI runner's): the submission
+    then runs as the grader's own user. As root, a copy of the project is graded by nobody."""
+    if os.geteuid() != 0:
+        return grade(project, folder, *options), project
+    nobody = 65534
+    copy = home / "project"
+    shutil.copytree(project, copy)
+    for path in (home, *home.rglob("*")):
+        os.chown(path, nobody, nobody, follow_symlinks=False)
+    command = grade_command(copy, copy / folder.relative_to(project))
+    setpriv = ["setpriv", f"--reuid={nobody}", f"--regid={nobody}", "--clear-groups"]
+    done = subprocess.run(
+        [*setpriv, *command, *options],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "HOME": str(home), "TMPDIR": str(home)},
+    )
+    return done, copy
+
+
+def _nobody_can_run_the_grader() -> bool:
+    from tf_katas.grading.isolation import interpreter_paths, readable_by_others
+
+    return bool(shutil.which("setpriv")) and all(map(readable_by_others, interpreter_paths()))
+
+
+@pytest.mark.skipif(
+    os.geteuid() == 0 and not _nobody_can_run_the_grader(),
+    reason="as root, needs setpriv and a Python that others may run",
+)
+def test_a_killed_judge_loses_only_the_attackers_kata(grading_project, nobodys_home):
+    """Run as the grader's own user, the submission can kill its judge: grading goes on kata
+    by kata (in the sandbox, the judge is out of its sight)."""
+    folder = submission(grading_project, "judge_killer", ATTACKS["kills_the_judge"])
+    done, graded = grade_as_an_unprivileged_user(
+        grading_project, folder, nobodys_home, "--isolation=process"
+    )
+    assert done.returncode == 0, done.stderr
+    katas = read_reports(graded / "out")
+    assert (
+        "the grader's own user" in json.loads((graded / "out" / "report.json").read_text())["user"]
+    )
+    assert katas["toy"]["points"] == 0 and katas["toy"]["status"] == "error", katas["toy"]
+    assert katas["other"]["points"] == 7
+    assert leftover_processes() == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a submission its own user")
+def test_a_submission_of_its_own_user_cannot_signal_its_judge(grading_project):
     folder = submission(grading_project, "judge_killer", ATTACKS["kills_the_judge"])
     done = grade(grading_project, folder, "--isolation=process")
     assert done.returncode == 0, done.stderr
     katas = read_reports(grading_project / "out")
-    assert katas["toy"]["points"] == 0 and katas["toy"]["status"] == "error"
+    toy = katas["toy"]
+    assert toy["points"] == 0 and toy["status"] == "failed", toy
+    assert all("PermissionError" in test["message"] for test in toy["tests"]), toy
     assert katas["other"]["points"] == 7
     assert leftover_processes() == []
 
