@@ -513,6 +513,8 @@ def graded_attacks(request, tmp_path_factory) -> tuple[Path, subprocess.Complete
     Path(SECRET).write_text(SECRET_TEXT)
     os.chmod(SECRET, 0o600)
     Path(VICTIM).write_text("intact")
+    scratch = Path(tempfile.mkdtemp(prefix="kata-redteam-tmp-"))  # the grader's TMPDIR
+    os.chmod(scratch, 0o755)
     try:
         for name, source in ATTACKS.items():
             submission(project, name, source)
@@ -533,18 +535,23 @@ def graded_attacks(request, tmp_path_factory) -> tuple[Path, subprocess.Complete
             },
         )
         submission(project, "honest", HONEST_TOY)
-        done = grade(project, project / "submissions", "--jobs", "2", f"--isolation={mode}")
+        tmpdir = {"TMPDIR": str(scratch)}
+        done = grade(
+            project, project / "submissions", "--jobs", "2", f"--isolation={mode}", env=tmpdir
+        )
         stub = project / "later" / "stub"
         stub.mkdir(parents=True)
         (stub / "toy.py").write_text(STUB_TOY)
         (stub / "other.py").write_text(STUB_OTHER)
-        grade(project, stub, f"--isolation={mode}", out=project / "out-later")
+        grade(project, stub, f"--isolation={mode}", out=project / "out-later", env=tmpdir)
+        left_in_tmp = sorted(path.name for path in scratch.iterdir())
         hijacked = Path(HIJACKED).exists()
         victim = Path(VICTIM).read_text()
     finally:
         remove_plants()
         Path(SECRET).unlink(missing_ok=True)
         Path(VICTIM).unlink(missing_ok=True)
+        shutil.rmtree(scratch, ignore_errors=True)
         time.sleep(0.5)
         leftovers = leftover_processes()
         kill_leftovers()
@@ -553,7 +560,13 @@ def graded_attacks(request, tmp_path_factory) -> tuple[Path, subprocess.Complete
         for name in [*ATTACKS, "with_a_conftest", "honest"]
     }
     reports["later stub"] = read_reports(project / "out-later")
-    facts = {"hijacked": hijacked, "victim": victim, "leftovers": leftovers, "mode": mode}
+    facts = {
+        "hijacked": hijacked,
+        "victim": victim,
+        "leftovers": leftovers,
+        "left_in_tmp": left_in_tmp,
+        "mode": mode,
+    }
     return project, done, reports, facts
 
 
@@ -569,6 +582,13 @@ def test_the_attacker_scores_nothing_and_the_honest_kata_everything(graded_attac
 def test_an_honest_submission_scores_full_marks(graded_attacks):
     _, _, reports, _ = graded_attacks
     assert reports["honest"]["toy"]["points"] == 5 and reports["honest"]["other"]["points"] == 7
+
+
+def test_grading_leaves_no_file_behind(graded_attacks):
+    """Whatever the submissions did, the grader's temporary folders (staging, the judge's
+    logs and work folders, the tests' files) are gone when it exits."""
+    *_, facts = graded_attacks
+    assert facts["left_in_tmp"] == [], f"left in the grader's TMPDIR: {facts['left_in_tmp']}"
 
 
 @pytest.mark.parametrize(

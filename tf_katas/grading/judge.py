@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import sys
 import tempfile
@@ -137,10 +138,12 @@ class Judge:
         self.sandboxes: list[Sandbox] = []
         self.opened: dict[str, Sandbox] = {}  # the last sandbox of each kata
         self.setup: SandboxSetup | None = None
+        self.own_folders: list[Path] = []  # removed when the session ends
         if not hasattr(config, "workerinput") and config.getoption("numprocesses", None):
             return  # the xdist controller runs no test: its workers start their own
-        shareable_basetemp(config)  # before the sandbox is told what it may write
+        basetemp = shareable_basetemp(config)  # before the sandbox learns what it may write
         self.setup = choose_setup(config)
+        self.own_folders = [self.setup.private, *([basetemp] if basetemp else [])]
         ZYGOTE.start(config.impl_dir, self.setup)
 
     def open(self, impl_dir: Path, name: str) -> Sandbox:
@@ -156,8 +159,11 @@ class Judge:
         self.opened[name] = sandbox
         return sandbox
 
+    @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self) -> None:
         ZYGOTE.close()
+        for folder in self.own_folders:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def _start_clock(self, item: pytest.Item) -> None:
         self.clock.test_limit = test_limit(item.nodeid, self.limits, self.known_times)
@@ -204,13 +210,16 @@ class Judge:
             self.clock.test_deadline = float("inf")
 
 
-def shareable_basetemp(config: pytest.Config) -> None:
+def shareable_basetemp(config: pytest.Config) -> Path | None:
     """pytest's default temporary folder sits in a private one; the sandbox's user must be
-    able to reach the tests' files, so grading mode puts them in a folder of its own."""
+    able to reach the tests' files, so grading mode puts them in a folder of its own (made
+    here, and returned to be removed at the end, unless the caller chose one)."""
     if config.option.basetemp is None:
         folder = Path(tempfile.mkdtemp(prefix="kata-judge-"))
         os.chmod(folder, 0o711)
         config.option.basetemp = str(folder / "tmp")
+        return folder
+    return None
 
 
 def _open_to_all(path: Path, basetemp: Path, group: int | None = None) -> None:
