@@ -106,7 +106,10 @@ def run_pooled(
 
 
 def _session(args: list[str], log_path: str) -> int:
-    """In a forked child: one pytest session, its output into `log_path`."""
+    """In a forked child: one pytest session, its output into `log_path`. Its temporary
+    files go in the log's folder, which the parent removes: the child ends with `os._exit`,
+    so nothing registered with atexit (autograph's generated files) would clean up."""
+    tempfile.tempdir = os.environ["TMPDIR"] = str(Path(log_path).parent)
     with open(log_path, "w") as log:
         os.dup2(log.fileno(), 1)
         os.dup2(log.fileno(), 2)

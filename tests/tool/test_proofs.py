@@ -4,6 +4,7 @@ alternative solutions, and the catalogue's own rules."""
 from __future__ import annotations
 
 import builtins
+import tempfile
 
 import numpy as np
 import pytest
@@ -161,6 +162,32 @@ def test_every_session_of_a_worker_starts_clean(toy_project):
     )
     assert [r.passed for r in results] == [3, 3]
 
+
+
+def test_a_workers_sessions_leave_no_temporary_file(toy_project, tmp_path, monkeypatch):
+    """A session ends with os._exit, so atexit never runs: the temporary files a kata makes
+    and means to remove at exit (as autograph does for every tf.function) must go anyway."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    leaky = toy_project / "leaky"
+    leaky.mkdir()
+    (leaky / "toy.py").write_text(
+        "import atexit, os, tempfile\n"
+        "fd, path = tempfile.mkstemp(prefix='generated')\n"
+        "atexit.register(os.remove, path)\n\n\n"
+        "def double(x):\n    return 2 * x\n\n\ndef halve(x):\n    return x / 2\n"
+    )
+    katas = load_manifest(toy_project)
+    results = run_pooled(
+        toy_project, 1, ["leaky"],
+        lambda impl, worker: run_katas(
+            toy_project, toy_project / impl, katas, workers=0, runner=worker
+        )["toy"],
+    )
+    assert results[0].passed == 2  # the toy's two tests
+    assert list(scratch.iterdir()) == []
 
 # --- the object that equals anything ------------------------------------------------------
 
