@@ -111,11 +111,13 @@ def halve(x):
     return x / 2
 """
 
-MARKER = "kata-redteam-marker"
-HIJACKED = "/tmp/kata-redteam-hijacked"  # written by a planted tf_katas package, if ever run
-SECRET = "/var/tmp/kata-redteam-secret.txt"  # root's only: a submission must never see it
+# Named after this run: two red teams on one machine must not kill or delete each other's.
+RUN = os.getpid()
+MARKER = f"kata-redteam-marker-{RUN}"
+HIJACKED = f"/tmp/kata-redteam-hijacked-{RUN}"  # written by a planted package, if ever run
+SECRET = f"/var/tmp/kata-redteam-secret-{RUN}.txt"  # root's only: never seen by a submission
 SECRET_TEXT = "TOP-SECRET-c0ffee"
-VICTIM = "/var/tmp/kata-redteam-victim.txt"  # root's: a submission must never truncate it
+VICTIM = f"/var/tmp/kata-redteam-victim-{RUN}.txt"  # root's: a submission must never truncate it
 
 
 @pytest.fixture
