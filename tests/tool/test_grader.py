@@ -384,7 +384,7 @@ ATTACKS = {
 
         for folder in {{os.getcwd(), os.environ.get("HOME", ""), os.environ.get("TMPDIR", "")}}:
             for log in glob.glob(os.path.join(folder, "*.log")):
-                TARGETS[os.path.basename(log)] = {SECRET!r}
+                TARGETS.setdefault(os.path.basename(log), {SECRET!r})
             plant(folder)
         if os.fork() == 0:
             os.setsid()
@@ -398,7 +398,10 @@ ATTACKS = {
             os._exit(0)
 
         def double(x):
-            os._exit(3)
+            # Slow to answer (wrongly), within the test limit: its process, and the watcher
+            # with it, lives on while the submissions graded beside it start theirs.
+            time.sleep(2)
+            return 0
 
         halve = double
     """,
@@ -549,6 +552,7 @@ def graded_attacks(request, tmp_path_factory) -> tuple[Path, subprocess.Complete
         left_in_tmp = sorted(path.name for path in scratch.iterdir())
         hijacked = Path(HIJACKED).exists()
         victim = Path(VICTIM).read_text()
+        secret = Path(SECRET).read_text()
     finally:
         remove_plants()
         Path(SECRET).unlink(missing_ok=True)
@@ -565,6 +569,7 @@ def graded_attacks(request, tmp_path_factory) -> tuple[Path, subprocess.Complete
     facts = {
         "hijacked": hijacked,
         "victim": victim,
+        "secret": secret,
         "leftovers": leftovers,
         "left_in_tmp": left_in_tmp,
         "mode": mode,
@@ -641,8 +646,7 @@ def test_finding_1_a_planted_tf_katas_package_never_runs(graded_attacks):
 def test_finding_2_the_grader_never_follows_a_link_the_submission_planted(graded_attacks):
     project, _, reports, facts = graded_attacks
     assert facts["victim"] == "intact", "a file was truncated through a planted link"
-    # error, or timeout: the watcher it forked holds the kata's end of the wire open
-    assert reports["plants_links_for_root"]["toy"]["status"] in ("error", "timeout")
+    assert facts["secret"] == SECRET_TEXT, "a file was overwritten through a planted link"
     assert reports["plants_links_for_root"]["toy"]["points"] == 0
     for report in (project / "out" / "plants_links_for_root").rglob("*"):
         if report.is_file():
@@ -659,6 +663,22 @@ def test_finding_3_half_a_frame_is_stopped_by_the_test_limit(graded_attacks):
 def test_finding_4_no_process_of_a_submission_outlives_the_grader(graded_attacks):
     _, _, _, facts = graded_attacks
     assert facts["leftovers"] == [], "processes of the submissions survived the grade"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_finding_4_a_fork_chain_neither_outlives_nor_stalls_its_grade(grading_project, mode):
+    """Graded alone, the fork chain costs its grade nothing: 2-3 s here, where the grader
+    before the sandbox took 27-444 s (the chain's zombies filled its user's process cap)."""
+    folder = submission(grading_project, "chain", ATTACKS["escaping_fork_chain"])
+    started = time.monotonic()
+    grade(grading_project, folder, f"--isolation={mode}")
+    took = time.monotonic() - started
+    time.sleep(0.5)
+    leftovers = leftover_processes()
+    kill_leftovers()
+    assert leftovers == [], "processes of the fork chain survived the grade"
+    assert took < 20, f"{took:.0f} s to grade two katas: the fork chain stalled the grader"
+    assert read_reports(grading_project / "out")["other"]["points"] == 7
 
 
 def test_finding_6_unsafe_text_is_made_safe_in_every_report(graded_attacks):
