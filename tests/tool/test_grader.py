@@ -723,10 +723,13 @@ def test_finding_9_every_report_says_how_and_as_whom_the_code_ran(graded_attacks
 
 
 @pytest.fixture(scope="module", params=MODES)
-def graded_classmates(request, tmp_path_factory):
-    """Finding 5: three submissions graded at once; two attack the third."""
+def graded_classmates(request):
+    """Finding 5: three submissions graded at once; two attack the third. The project lies
+    where others may read, as a course's checkout would."""
     mode = request.param
-    project = make_grading_project(tmp_path_factory.mktemp(f"classmates-{mode}"))
+    readable = Path(tempfile.mkdtemp(prefix=f"kata-classmates-{mode}-"))
+    os.chmod(readable, 0o755)
+    project = make_grading_project(readable)
     # Kills every process it may signal, for as long as the others are graded (not as root:
     # there, on a machine without a sandbox, it would take down the whole machine).
     submission(
@@ -751,14 +754,23 @@ def graded_classmates(request, tmp_path_factory):
         halve = double
     """,
     )
-    # Finds another grade's staged modules through the command lines in /proc.
+    # Finds a classmate's module through the command lines in /proc: the judges' staged
+    # modules (--impl=) and the folder of submissions the grader was given.
     submission(
         project,
         "thief",
         """
-        import importlib.util, os, time
+        import glob, importlib.util, os, time
         HERE = os.path.dirname(os.path.abspath(__file__))
         double = halve = None
+
+        def modules(word):
+            if word.startswith("--impl="):
+                return [word[len("--impl=") :] + "/toy.py"]
+            if word.startswith("/"):
+                return glob.glob(word + "/toy.py") + glob.glob(word + "/*/toy.py")
+            return []
+
         end = time.time() + 20
         while double is None and time.time() < end:
             for pid in os.listdir("/proc"):
@@ -767,12 +779,12 @@ def graded_classmates(request, tmp_path_factory):
                         words = f.read().decode(errors="replace").split("\\0")
                 except OSError:
                     continue
-                for word in words:
-                    folder = word[len("--impl=") :]
-                    if not word.startswith("--impl=") or folder == HERE:
+                for toy in (toy for word in words for toy in modules(word)):
+                    # not itself, nor the sniper (whose kill would take the thief down)
+                    if os.path.dirname(toy) == HERE or "/thief/" in toy or "/sniper/" in toy:
                         continue
                     try:
-                        spec = importlib.util.spec_from_file_location("loot", folder + "/toy.py")
+                        spec = importlib.util.spec_from_file_location("loot", toy)
                         loot = importlib.util.module_from_spec(spec)
                         spec.loader.exec_module(loot)
                         if loot.double(3) == 6:
@@ -787,7 +799,8 @@ def graded_classmates(request, tmp_path_factory):
     kill_leftovers()
     names = ("sniper", "thief", "victim")
     user = json.loads((project / "out" / "thief" / "report.json").read_text())["user"]
-    return done, {name: read_reports(project / "out" / name) for name in names}, user
+    yield done, {name: read_reports(project / "out" / name) for name in names}, user
+    shutil.rmtree(readable, ignore_errors=True)
 
 
 def test_finding_5_submissions_graded_at_once_cannot_touch_each_other(graded_classmates):

@@ -78,22 +78,30 @@ def stage(
 
 
 @contextmanager
-def solutions_hidden(root: Path, isolation: Isolation):
+def hidden_from_submissions(folders: list[Path], isolation: Isolation):
     """Without a sandbox, a submission run as another user than root must not read
-    solutions/: unreadable to others for the duration (bubblewrap hides it instead)."""
-    solutions = root / "solutions"
-    if isolation.kind == BUBBLEWRAP or isolation.uid is None or not solutions.is_dir():
+    `solutions/` nor the submissions (a classmate's modules): unreadable to others for the
+    duration (bubblewrap hides them instead). A folder holding the interpreter or the tool
+    stays as it is: the submission's user must run them."""
+    if isolation.kind == BUBBLEWRAP or isolation.uid is None:
         yield
         return
-    mode = stat.S_IMODE(solutions.stat().st_mode)
-    _restore.append((solutions, mode))
-    os.chmod(solutions, 0o700)
+    needed = [path.resolve() for path in interpreter_paths()]
+    changed = []
     try:
+        for folder in folders:
+            inside = [p for p in needed if folder.resolve() in (p, *p.parents)]
+            if folder.is_dir() and not inside:
+                mode = stat.S_IMODE(folder.stat().st_mode)
+                _restore.append((folder, mode))
+                changed.append((folder, mode))
+                os.chmod(folder, 0o700)
         yield
     finally:
-        os.chmod(solutions, mode)
-        if (solutions, mode) in _restore:
-            _restore.remove((solutions, mode))
+        for folder, mode in reversed(changed):
+            os.chmod(folder, mode)
+            if (folder, mode) in _restore:
+                _restore.remove((folder, mode))
 
 
 class Interrupted(Exception):
@@ -411,7 +419,7 @@ def grade_path(
         finally:
             slots.put(slot)
 
-    with stoppable(), solutions_hidden(root, isolation_for(kind, 0)):
+    with stoppable(), hidden_from_submissions([root / "solutions", path], isolation_for(kind, 0)):
         if is_submission(path, katas):
             return [one(path)]
         folders = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
