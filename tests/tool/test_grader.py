@@ -724,8 +724,8 @@ def test_finding_9_every_report_says_how_and_as_whom_the_code_ran(graded_attacks
 
 @pytest.fixture(scope="module", params=MODES)
 def graded_classmates(request):
-    """Finding 5: three submissions graded at once; two attack the third. The project lies
-    where others may read, as a course's checkout would."""
+    """Finding 5: submissions graded at once attack a classmate. The project lies where
+    others may read, as a course's checkout would."""
     mode = request.param
     readable = Path(tempfile.mkdtemp(prefix=f"kata-classmates-{mode}-"))
     os.chmod(readable, 0o755)
@@ -734,7 +734,7 @@ def graded_classmates(request):
     # there, on a machine without a sandbox, it would take down the whole machine).
     submission(
         project,
-        "sniper",
+        "sniping/sniper",
         """
         import os, signal, time
         if os.getuid() != 0 and os.fork() == 0:
@@ -758,7 +758,7 @@ def graded_classmates(request):
     # modules (--impl=) and the folder of submissions the grader was given.
     submission(
         project,
-        "thief",
+        "stealing/thief",
         """
         import glob, importlib.util, os, time
         HERE = os.path.dirname(os.path.abspath(__file__))
@@ -780,8 +780,7 @@ def graded_classmates(request):
                 except OSError:
                     continue
                 for toy in (toy for word in words for toy in modules(word)):
-                    # not itself, nor the sniper (whose kill would take the thief down)
-                    if os.path.dirname(toy) == HERE or "/thief/" in toy or "/sniper/" in toy:
+                    if os.path.dirname(toy) == HERE or "/thief/" in toy:
                         continue
                     try:
                         spec = importlib.util.spec_from_file_location("loot", toy)
@@ -794,19 +793,27 @@ def graded_classmates(request):
             time.sleep(0.1)
     """,
     )
-    submission(project, "victim", HONEST_TOY)
-    done = grade(project, project / "submissions", "--jobs", "3", f"--isolation={mode}")
-    kill_leftovers()
-    names = ("sniper", "thief", "victim")
-    user = json.loads((project / "out" / "thief" / "report.json").read_text())["user"]
-    yield done, {name: read_reports(project / "out" / name) for name in names}, user
+    # Each attacker is graded beside a victim of its own: the sniper would kill the thief.
+    done, reports = [], {}
+    for attack, attacker in (("sniping", "sniper"), ("stealing", "thief")):
+        submission(project, f"{attack}/victim", HONEST_TOY)
+        out = project / "out" / attack
+        folder = project / "submissions" / attack
+        done.append(grade(project, folder, "--jobs", "2", f"--isolation={mode}", out=out))
+        kill_leftovers()
+        reports[attacker] = read_reports(out / attacker)
+        reports[f"victim of the {attacker}"] = read_reports(out / "victim")
+    user = json.loads((project / "out" / "stealing" / "thief" / "report.json").read_text())["user"]
+    yield done, reports, user
     shutil.rmtree(readable, ignore_errors=True)
 
 
 def test_finding_5_submissions_graded_at_once_cannot_touch_each_other(graded_classmates):
     done, reports, user = graded_classmates
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert reports["victim"]["toy"]["points"] == 5 and reports["victim"]["other"]["points"] == 7
+    assert [d.returncode for d in done] == [0, 0], [d.stdout + d.stderr for d in done]
+    for victim in ("victim of the sniper", "victim of the thief"):
+        assert reports[victim]["toy"]["points"] == 5, (victim, reports[victim]["toy"])
+        assert reports[victim]["other"]["points"] == 7, (victim, reports[victim]["other"])
     assert reports["sniper"]["toy"]["points"] == 0
     if user.startswith("root"):
         pytest.skip("the fallback ran the submissions as root: nothing stops a thief (README)")
