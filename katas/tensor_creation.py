@@ -132,7 +132,8 @@ def uniform(
 
 
 def shuffle_together(x: TensorLike, y: TensorLike, *, seed: int) -> tuple[tf.Tensor, tf.Tensor]:
-    """`(x_shuffled, y_shuffled)`: the rows (axis 0) of `x` and `y` in one same random order.
+    """A tuple `(x_shuffled, y_shuffled)`: the rows (axis 0) of `x` and `y` in one same random
+    order.
 
     `x` and `y` are paired row by row (an image and its label): after shuffling, row i of
     `x_shuffled` must still sit next to its own label at row i of `y_shuffled`. Shapes and

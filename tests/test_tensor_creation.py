@@ -11,7 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tf_katas.testing import assert_array, assert_dtype, assert_shape, to_numpy
+from tf_katas.testing import (
+    assert_array,
+    assert_dtype,
+    assert_raises,
+    assert_shape,
+    is_instance,
+    to_numpy,
+)
 
 SAMPLE_SHAPE = (100, 100)
 N = SAMPLE_SHAPE[0] * SAMPLE_SHAPE[1]
@@ -53,6 +60,25 @@ def _truncated_std(stddev: float, bound: float = 2.0) -> float:
 
 
 # ---------------------------------------------------------------- zeros, ones, fill
+
+
+def _assert_tensor(result, *, what: str) -> None:
+    assert is_instance(result, tf.Tensor), (
+        f"{what}: expected a tf.Tensor (the docstring promises a tensor), got "
+        f"{type(result).__name__} (built with NumPy instead of tf.zeros/tf.ones/tf.fill?)")
+
+
+@pytest.mark.parametrize("name, make", [
+    ("zeros([2, 3])", lambda k: k.zeros([2, 3])),
+    ("ones([2, 3], dtype=tf.int32)", lambda k: k.ones([2, 3], dtype=tf.int32)),
+    ("fill([2, 3], 4)", lambda k: k.fill([2, 3], 4)),
+])
+def test_fills_are_tensors(kata, name, make):
+    """Catches np.zeros/np.ones/np.full: the right numbers, but a NumPy array, not a tensor."""
+    result = make(kata)
+    _assert_tensor(result, what=name)
+    assert_shape(result, (2, 3), what=name)
+
 
 
 def test_zeros_are_float32_zeros_of_the_shape(kata):
@@ -261,6 +287,14 @@ def test_negative_stddev_raises_value_error(kata, name):
         getattr(kata, name)([3], 0.0, -1.0, seed=1)
 
 
+@pytest.mark.parametrize("name", ["normal", "truncated_normal"])
+def test_zero_stddev_gives_the_mean_everywhere(kata, name):
+    """Only a negative stddev is refused: catches `stddev <= 0` refusing a valid 0."""
+    assert_array(getattr(kata, name)([2, 3], 1.5, 0.0, seed=1), np.full((2, 3), 1.5),
+                 what=f"{name}([2, 3], mean=1.5, stddev=0.0) (every sample is the mean; "
+                      "0 is a valid stddev, only a negative one raises)", dtype=np.float32)
+
+
 @pytest.mark.parametrize("minval, maxval", [(1.0, 1.0), (5.0, 2.0)])
 def test_uniform_with_an_empty_interval_raises_value_error(kata, minval, maxval):
     """TensorFlow's float sampler does not check this: it returns numbers anyway."""
@@ -288,8 +322,9 @@ def _pairs(n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _check_shuffled_pairs(result, x: np.ndarray, y: np.ndarray, *, what: str):
-    assert isinstance(result, tuple | list) and len(result) == 2, (
-        f"{what}: expected a pair (x_shuffled, y_shuffled), got {type(result).__name__}")
+    assert isinstance(result, tuple) and len(result) == 2, (
+        f"{what}: expected a tuple (x_shuffled, y_shuffled), got {type(result).__name__}"
+        + (f" of length {len(result)}" if isinstance(result, list | tuple) else ""))
     xs = assert_dtype(result[0], x.dtype, what=f"{what}: x_shuffled")
     ys = assert_dtype(result[1], y.dtype, what=f"{what}: y_shuffled")
     assert_shape(xs, x.shape, what=f"{what}: x_shuffled")
@@ -334,7 +369,8 @@ def test_shuffle_accepts_tensors_and_keeps_dtypes(kata):
     x = tf.constant([[1, 1], [2, 2], [3, 3], [4, 4]], dtype=tf.int32)
     y = tf.constant([10.0, 20.0, 30.0, 40.0], dtype=tf.float64)
     result = kata.shuffle_together(x, y, seed=0)
-    assert isinstance(result, tuple | list) and len(result) == 2, "expected a pair"
+    assert isinstance(result, tuple) and len(result) == 2, (
+        f"expected a tuple (x_shuffled, y_shuffled), got {type(result).__name__}")
     xs = assert_dtype(result[0], np.int32, what="x_shuffled of an int32 tensor")
     ys = assert_dtype(result[1], np.float64, what="y_shuffled of a float64 tensor")
     assert_array(ys, xs[:, 0] * 10.0, what="y_shuffled against x_shuffled's rows (pairs)")
@@ -363,3 +399,23 @@ def test_shuffle_with_mismatched_lengths_raises_value_error(kata, n_x, n_y):
 def test_shuffle_of_scalars_raises_value_error(kata):
     with pytest.raises(ValueError, match=r"(?i)row|axis|scalar|shape|dimension|rank"):
         kata.shuffle_together(np.float32(1.0), np.float32(2.0), seed=0)
+
+
+@pytest.mark.parametrize("x_scalar", [False, True])
+def test_shuffle_with_one_scalar_raises_value_error(kata, x_scalar):
+    """Catches a rank check on x alone: a scalar y has no rows either."""
+    rows, scalar = np.arange(3, dtype=np.float32), np.float32(1.0)
+    x, y = (scalar, rows) if x_scalar else (rows, scalar)
+    with assert_raises(ValueError, match=r"(?i)row|axis|scalar|shape|dimension|rank"):
+        kata.shuffle_together(x, y, seed=0)
+
+
+@pytest.mark.in_process  # grading passes copies: only a local run sees the caller's arrays
+def test_shuffle_leaves_its_inputs_alone(kata):
+    """Catches shuffling the caller's arrays in place (np.random.shuffle(x))."""
+    x, y = _pairs(20)
+    x_before, y_before = x.copy(), y.copy()
+    _check_shuffled_pairs(kata.shuffle_together(x, y, seed=5), x_before, y_before,
+                          what="shuffle_together(x, y, seed=5)")
+    assert_array(x, x_before, what="x after shuffle_together(x, y) (it must not be modified)")
+    assert_array(y, y_before, what="y after shuffle_together(x, y) (it must not be modified)")
