@@ -12,11 +12,12 @@ from __future__ import annotations
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tf_katas.testing import assert_array, assert_scalar
+from tf_katas.testing import assert_array, assert_raises, assert_scalar
 
 RNG = np.random.default_rng(0)
 # Per-example losses of three batches, the last one ragged; its values are larger, so the
@@ -82,7 +83,7 @@ def test_mean_meter_takes_single_numbers(kata):
                                      [np.ones((2, 3))]],
                          ids=["no batches", "an empty batch", "a 2-D batch"])
 def test_mean_meter_rejects_nothing_to_average(kata, batches):
-    with pytest.raises(ValueError):
+    with assert_raises(ValueError):
         kata.mean_meter(batches)
 
 
@@ -123,13 +124,24 @@ def test_accuracy_per_epoch_of_one_batch(kata):
                  "labels [2, 0, 1]")
 
 
+def test_accuracy_per_epoch_takes_lists_and_tensors(kata):
+    """The batches may be Python lists or tensors, not only NumPy arrays (convert them first:
+    a list has no `.ndim` or `.shape`)."""
+    labels, logits = batch([2, 0, 1, 1], [2, 1, 1, 0], classes=3, seed=6)
+    epochs = [[(labels.tolist(), logits.tolist())],
+              [(tf.constant(labels), tf.constant(logits)), (labels[:2].tolist(), logits[:2])]]
+    got = as_floats(kata.accuracy_per_epoch(epochs), "accuracy_per_epoch")
+    assert_array(got, [2 / 4, 3 / 6], rtol=1e-6, what="accuracy_per_epoch on labels and logits "
+                 "given as Python lists (epoch 0) and as tensors and lists (epoch 1)")
+
+
 @pytest.mark.parametrize("epochs", [
     [[]],
     [[(np.array([0, 1]), np.array([0.3, 0.7]))]],
     [[(np.array([0, 1, 1]), np.zeros((2, 3)))]],
 ], ids=["an epoch without batches", "1-D logits", "3 labels for 2 rows"])
 def test_accuracy_per_epoch_rejects_bad_batches(kata, epochs):
-    with pytest.raises(ValueError):
+    with assert_raises(ValueError):
         kata.accuracy_per_epoch(epochs)
 
 
@@ -195,6 +207,15 @@ def test_running_mean_takes_single_numbers_and_integers(kata):
     assert_scalar(meter.result(), 5.0, what="RunningMean after 3 then int32 [4, 8]")
 
 
+def test_running_mean_takes_lists_and_tensors(kata):
+    meter = kata.RunningMean()
+    meter.update_state([1.0, 2.0])
+    meter.update_state(tf.constant([3.0, 4.0, 5.0]))
+    meter.update_state(tf.constant(15.0))
+    assert_scalar(meter.result(), 5.0, what="RunningMean after the list [1, 2], the tensor "
+                  "[3, 4, 5] and the 0-d tensor 15 (values may come as lists or tensors)")
+
+
 def test_running_means_are_independent(kata):
     first, second = kata.RunningMean(), kata.RunningMean()
     first.update_state(np.array([1.0, 3.0]))
@@ -207,12 +228,12 @@ def test_running_means_are_independent(kata):
 @pytest.mark.parametrize("values", [["a", "b"], None], ids=["strings", "None"])
 def test_running_mean_rejects_values_that_are_not_numbers(kata, values):
     meter = kata.RunningMean()
-    with pytest.raises(TypeError):
+    with assert_raises(TypeError):
         meter.update_state(values)
 
 
 def test_running_mean_rejects_a_2d_batch(kata):
     """Keras 3's Mean would count a [2, 3] batch as 2 values (row means), not 6."""
     meter = kata.RunningMean()
-    with pytest.raises(ValueError):
+    with assert_raises(ValueError):
         meter.update_state(np.ones((2, 3)))
