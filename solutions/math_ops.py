@@ -35,7 +35,8 @@ def elementwise(a: ArrayLike, b: ArrayLike, op: str) -> tf.Tensor:
     `a`, `b`: tensors, arrays or nested lists of one shape and one dtype (TensorFlow does not
     promote int32 to float32 for you). Returns a `tf.Tensor` of that shape. "+", "-" and "*"
     keep the dtype; "/" is true division, so integers give a float tensor (`[7, -7] / [2, 2]`
-    is `[3.5, -3.5]`, not the floor division `[3, -4]`).
+    is `[3.5, -3.5]`, not the floor division `[3, -4]`), and floats keep their dtype (float64
+    stays float64).
 
     Raises ValueError (with "shape" in the message) when the shapes differ — broadcasting is
     the Broadcasting kata's business; here a `[2, 3]` and a `[3]` are a mistake — and
@@ -116,7 +117,7 @@ def reduce(
 
     Returns a `tf.Tensor`. "sum", "max" and "min" keep `x`'s dtype. "mean" of an integer
     tensor is a float tensor (float32 or float64), the true mean: `tf.reduce_mean([1, 2])`
-    alone gives the integer 1, so cast first.
+    alone gives the integer 1, so cast first; "mean" of a float tensor keeps its dtype.
 
     Raises ValueError with "op" in the message for an unknown `op`, and with "axis" when an
     axis is out of range (`-rank <= axis < rank`) or named twice (0 and -2 of a matrix).

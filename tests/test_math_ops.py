@@ -10,11 +10,12 @@ import operator
 
 import numpy as np
 import pytest
+import tensorflow as tf
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tf_katas.testing import assert_array, assert_scalar, assert_shape
+from tf_katas.testing import assert_array, assert_raises, assert_scalar, assert_shape
 
 A = np.array([[1, 2, 3], [4, 5, 6]], dtype=np.float32)
 B = np.array([[6, 5, 4], [3, 2, 0.5]], dtype=np.float32)
@@ -63,6 +64,17 @@ def test_elementwise_division_of_integers_is_true_division(kata):
                  what="elementwise([7, -7], [2, 2], '/') on int32")
 
 
+@pytest.mark.parametrize("op", ["+", "-", "*", "/"])
+def test_elementwise_keeps_float64(kata, op):
+    """Casting to float32 (to divide, say) loses float64's precision: 1/3 to 7 digits only."""
+    a = np.array([1.0, 2.0, -7.0], dtype=np.float64)
+    b = np.array([3.0, 3.0, 1e-9], dtype=np.float64)
+    assert_array(kata.elementwise(a, b, op), NUMPY_OPS[op](a, b), dtype=np.float64,
+                 rtol=1e-12, atol=0,
+                 what=f"elementwise(float64 a, float64 b, {op!r}) (float64 stays float64: "
+                 "was everything cast to float32?)")
+
+
 @given(shape=small_shapes, op=st.sampled_from(["+", "-", "*", "/"]), seed=st.integers(0, 99))
 def test_elementwise_matches_numpy_for_any_shape(kata, shape, op, seed):
     a = _values(shape, seed)
@@ -77,13 +89,13 @@ def test_elementwise_matches_numpy_for_any_shape(kata, shape, op, seed):
 )
 def test_elementwise_rejects_different_shapes(kata, a_shape, b_shape):
     """The notes: element-wise needs one shape (shape一样); silent broadcasting is a mistake."""
-    with pytest.raises(ValueError, match="shape"):
+    with assert_raises(ValueError, match="shape"):
         kata.elementwise(np.ones(a_shape, np.float32), np.ones(b_shape, np.float32), "+")
 
 
 @pytest.mark.parametrize("op", ["@", "add", "//", ""])
 def test_elementwise_rejects_an_unknown_op(kata, op):
-    with pytest.raises(ValueError, match="op"):
+    with assert_raises(ValueError, match="op"):
         kata.elementwise(A, B, op)
 
 
@@ -144,7 +156,7 @@ def test_batched_matmul_matches_numpy_for_any_batch_shape(kata, shapes, seed):
     ids=["a-is-a-vector", "b-is-a-vector", "inner-mismatch", "untransposed", "batch-mismatch"],
 )
 def test_batched_matmul_rejects_shapes_that_do_not_fit(kata, a_shape, b_shape, message):
-    with pytest.raises(ValueError, match=message):
+    with assert_raises(ValueError, match=message):
         kata.batched_matmul(np.ones(a_shape, np.float32), np.ones(b_shape, np.float32))
 
 
@@ -176,6 +188,15 @@ def test_reduce_mean_of_integers_is_not_truncated(kata):
                   what="reduce(int32 [1, 2], 'mean')")
     assert_array(kata.reduce(M, "mean", axis=0), [2.5, 3.5, 4.5], dtype="float",
                  what="reduce(int32 [[1, 2, 3], [4, 5, 6]], 'mean', axis=0)")
+
+
+def test_reduce_mean_of_float64_keeps_float64(kata):
+    """Only integers need a cast: casting every x to float32 rounds float64's mean."""
+    x = np.array([[1.0, 2.0], [2.0, 2.0 + 1e-9]], dtype=np.float64)
+    assert_array(kata.reduce(x, "mean", axis=1), np.mean(x, axis=1), dtype=np.float64,
+                 rtol=1e-12, atol=0,
+                 what="reduce(float64 x, 'mean', axis=1) (a float mean keeps its dtype: was x "
+                 "cast to float32?)")
 
 
 def test_reduce_keepdims_leaves_the_axis_with_size_one(kata):
@@ -213,13 +234,13 @@ def test_reduce_matches_numpy_for_any_shape_and_axes(kata, data, shape, op, keep
 @pytest.mark.parametrize("axis", [2, -3, (0, 2), (0, -2)],
                          ids=["too-big", "too-negative", "one-of-two-out", "same-axis-twice"])
 def test_reduce_rejects_a_bad_axis(kata, axis):
-    with pytest.raises(ValueError, match="axis"):
+    with assert_raises(ValueError, match="axis"):
         kata.reduce(M, "sum", axis=axis)
 
 
 @pytest.mark.parametrize("op", ["avg", "reduce_sum", "prod"])
 def test_reduce_rejects_an_unknown_op(kata, op):
-    with pytest.raises(ValueError, match="op"):
+    with assert_raises(ValueError, match="op"):
         kata.reduce(M, op)
 
 
@@ -234,6 +255,16 @@ def test_dense_forward_is_x_at_w_plus_b_on_every_row(kata):
     expected = x.astype(np.float64) @ w.astype(np.float64) + b
     assert_array(kata.dense_forward(x, w, b), expected, dtype=np.float32, rtol=1e-5, atol=1e-5,
                  what="dense_forward(x [3, 4], w [4, 3], b [3]) = x @ w + b")
+
+
+def test_dense_forward_keeps_float64(kata):
+    """x, w, b in float64 give float64: converting them to float32 rounds every entry."""
+    x = np.array([[1 / 3, 2.0], [1.0, -1 / 7]], dtype=np.float64)
+    w = np.array([[1.0, 1 / 9, 0.0], [0.5, 1.0, 1 / 11]], dtype=np.float64)
+    b = np.array([1e-9, 0.0, 1 / 13], dtype=np.float64)
+    assert_array(kata.dense_forward(x, w, b), x @ w + b, dtype=np.float64, rtol=1e-12, atol=0,
+                 what="dense_forward(float64 x, w, b) (the result has the inputs' dtype: were "
+                 "they converted to float32?)")
 
 
 @given(batch=st.integers(1, 4), n_in=st.integers(1, 4), n_out=st.integers(1, 4),
@@ -253,6 +284,30 @@ def test_dense_forward_matches_numpy_for_any_sizes(kata, batch, n_in, n_out, see
     ids=["w-transposed", "b-too-long", "x-is-a-vector", "b-is-2d"],
 )
 def test_dense_forward_rejects_shapes_that_do_not_fit(kata, x_shape, w_shape, b_shape):
-    with pytest.raises(ValueError, match="shape"):
+    with assert_raises(ValueError, match="shape"):
         kata.dense_forward(np.ones(x_shape, np.float32), np.ones(w_shape, np.float32),
                            np.ones(b_shape, np.float32))
+
+
+# --- all ---------------------------------------------------------------------------------
+
+
+def test_results_are_tensorflow_tensors(kata):
+    """Each docstring promises a tf.Tensor: a NumPy array (np.matmul, .numpy() + ...) is not."""
+    results = {
+        "elementwise": kata.elementwise(A, B, "+"),
+        "batched_matmul": kata.batched_matmul(A, B.T),
+        "reduce": kata.reduce(A, "sum", axis=0),
+        "dense_forward": kata.dense_forward(A, B.T, np.ones(2, np.float32)),
+    }
+    expected = {
+        "elementwise": A + B,
+        "batched_matmul": A @ B.T,
+        "reduce": A.sum(axis=0),
+        "dense_forward": A @ B.T + 1,
+    }
+    for name, result in results.items():
+        assert isinstance(result, tf.Tensor), (
+            f"{name}: expected a tf.Tensor, got {type(result).__name__} (a NumPy result, "
+            "np.matmul or .numpy(), is not the TensorFlow op the docstring asks for)")
+        assert_array(result, expected[name], dtype=np.float32, what=f"{name} on A and B")
