@@ -20,6 +20,7 @@ The sessions run on a pool of pytest processes that import TensorFlow once each
 from __future__ import annotations
 
 import ast
+import itertools
 import os
 import shutil
 import tempfile
@@ -311,6 +312,9 @@ def run_proofs(
             f"{sum(j.kind == 'alternative' for j in jobs)} alternative solutions..."
         )
 
+        finished = itertools.count(1)
+        tenth = max(1, len(jobs) // 10)  # a line each tenth of the way: verify runs for minutes
+
         def work(job: _Job, worker) -> dict[str, KataResult]:
             try:
                 return run_katas(
@@ -318,6 +322,10 @@ def run_proofs(
                 )
             except RuntimeError as err:  # pytest stopped before reporting
                 return {k.name: KataResult(k.name, "error", [], str(err)[-800:]) for k in job.katas}
+            finally:
+                count = next(finished)  # atomic under the GIL: workers are threads
+                if count % tenth == 0 or count == len(jobs):
+                    progress(f"proofs: {count} of {len(jobs)} runs done")
 
         size = default_proof_workers() if workers is None else workers
         results = run_pooled(root, size, jobs, work)

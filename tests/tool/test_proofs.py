@@ -28,16 +28,19 @@ def mistake(name: str, find: str, replace: str, function: str = "double") -> str
     )
 
 
-def proofs(project, *which: str):
+def proofs(project, *which: str, progress=lambda _: None):
     return run_proofs(
-        project, load_manifest(project), workers=2, progress=lambda _: None,
+        project, load_manifest(project), workers=2, progress=progress,
         proofs=which or ("mistakes", "trivial", "alternatives"),
     )
 
 
 def test_a_sound_toy_proves_everything(toy_project):
-    report = proofs(toy_project)
+    lines = []
+    report = proofs(toy_project, progress=lines.append)
     assert report.breaches == []
+    # 5 mistakes and 2 trivial runs: a line per tenth of the way (each run here), the last
+    assert lines[-1] == "proofs: 7 of 7 runs done", lines
     assert report.checks == 1 + 5 + 2 * 2  # the catalogue, its mistakes, 2 tests x 2 trivial
     caught = "\n".join(report.caught)
     assert "mistake toy/plus-two (added 2 instead of doubling): caught by test_double" in caught
