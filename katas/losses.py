@@ -96,8 +96,9 @@ def kl_divergence(p: ArrayLike, q: ArrayLike, axis: int = -1) -> tf.Tensor:
     far `q` is from `p`; zero exactly when they are equal, positive otherwise (for
     distributions that sum to 1), and not symmetric: `D(p||q) != D(q||p)` in general.
 
-    Terms where `p` is 0 count 0. Returns a tensor of `p`'s shape without `axis`, of `q`'s
-    float dtype.
+    Terms where `p` is 0 count 0; a class with `p > 0` and `q = 0` makes the divergence
+    infinite, as it does the cross-entropy. Returns a tensor of `p`'s shape without `axis`, of
+    `q`'s float dtype.
 
     Raises ValueError as `cross_entropy` does.
     """

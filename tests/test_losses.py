@@ -110,6 +110,14 @@ def test_mse_gradient_three_ways(kata):
                  what="finite differences of mse (float64) against 2 (out - y) / N")
 
 
+def test_mse_of_integers_is_a_true_mean(kata):
+    """Integer inputs become float32: the mean of [1, 0, 1] is 2/3, not int32's 0."""
+    got = kata.mse([1, 2, 3], [2, 2, 2])
+    assert_dtype(got, np.float32, what="mse of integer lists (they become float32)")
+    assert_scalar(got, 2 / 3, what="mse([1, 2, 3], [2, 2, 2]): (1 + 0 + 1) / 3 as a float "
+                  "(an integer mean truncates to 0)")
+
+
 # --- entropy, cross-entropy, KL (bits) -----------------------------------------------------
 
 
@@ -162,6 +170,17 @@ def test_cross_entropy_ignores_classes_where_p_is_zero(kata):
                   what="cross_entropy([1, 0], [1, 0])")
 
 
+def test_cross_entropy_and_kl_are_infinite_where_q_misses_a_class_of_p(kata):
+    """p > 0 where q = 0: -log2(0) = inf is the value; clipping q (as Keras does) hides it."""
+    p, q = [0.5, 0.5], [1.0, 0.0]
+    assert_scalar(kata.cross_entropy(p, q), math.inf,
+                  what="cross_entropy([0.5, 0.5], [1, 0]) (q = 0 where p > 0: inf; a finite "
+                  "value means q was clipped)")
+    assert_scalar(kata.kl_divergence(p, q), math.inf,
+                  what="kl_divergence([0.5, 0.5], [1, 0]) (q = 0 where p > 0: inf; a finite "
+                  "value means q was clipped)")
+
+
 @given(case=distributions())
 def test_cross_entropy_is_entropy_plus_kl(kata, case):
     """The notes' H(p, q) = H(p) + D(p||q), each against NumPy, along a drawn axis."""
@@ -174,6 +193,29 @@ def test_cross_entropy_is_entropy_plus_kl(kata, case):
                           what=f"kl_divergence of shape {p.shape} along axis {axis}")
     assert_array(got_h, to_numpy(kata.entropy(p, axis=axis)) + got_kl,
                  what="cross_entropy = entropy + kl_divergence")
+
+
+@pytest.mark.parametrize("name", ["entropy", "cross_entropy", "kl_divergence"])
+def test_information_functions_keep_the_float_dtype(kata, name):
+    """entropy keeps p's float dtype; cross_entropy and kl_divergence take q's (p follows)."""
+    p, q = np.array([0.7, 0.2, 0.1]), np.array([0.1, 0.3, 0.6])
+    h_pq = -np_plogq(p, q).sum()
+    expected = {"entropy": -np_plogq(p, p).sum(), "cross_entropy": h_pq,
+                "kl_divergence": h_pq + np_plogq(p, p).sum()}[name]
+    fn = getattr(kata, name)
+    for p_dtype, q_dtype in ((np.float64, np.float64), (np.float32, np.float64),
+                             (np.float64, np.float32)):
+        if name == "entropy":
+            if p_dtype != q_dtype:
+                continue
+            got, want, case = fn(p.astype(p_dtype)), q_dtype, f"{np.dtype(p_dtype).name} p"
+        else:
+            got, want = fn(p.astype(p_dtype), q.astype(q_dtype)), q_dtype
+            case = f"{np.dtype(p_dtype).name} p and {np.dtype(q_dtype).name} q"
+        assert_dtype(got, want, what=f"{name} of {case} (the result has "
+                     f"{'p' if name == 'entropy' else 'q'}'s dtype: was something cast "
+                     "to the other's, or to float32?)")
+        assert_scalar(got, float(expected), what=f"{name} of {case}")
 
 
 def test_kl_is_zero_for_equal_distributions_and_not_symmetric(kata):
@@ -234,6 +276,18 @@ def test_binary_cross_entropy_from_probabilities(kata):
                   "-(y ln s + (1 - y) ln(1 - s)), natural log")
     assert_scalar(got, float(keras.losses.BinaryCrossentropy()(Y_BIN, S_BIN)), rtol=1e-4,
                   what="binary_cross_entropy against keras.losses.BinaryCrossentropy")
+
+
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_binary_cross_entropy_averages_every_element(kata, from_logits):
+    """A [2, 3] batch gives one number, the mean of all 6 terms (not one per row)."""
+    y, s = Y_BIN[:3].reshape(1, 3).repeat(2, 0), np.array([[0.9, 0.2, 0.6], [0.3, 0.7, 0.5]])
+    z = np.log(s / (1 - s))
+    got = kata.binary_cross_entropy(y, (z if from_logits else s).astype(np.float32),
+                                    from_logits=from_logits)
+    assert_scalar(got, np_bce(y, s), rtol=1e-5,
+                  what=f"binary_cross_entropy of a [2, 3] batch, from_logits={from_logits}: the "
+                  "mean over every element (a mean over the last axis only gives shape [2])")
 
 
 def test_binary_cross_entropy_from_logits_agrees_with_probabilities(kata):
@@ -329,6 +383,17 @@ def test_categorical_from_logits_is_stable_at_plus_minus_1000(kata):
                  what="gradient of categorical CE from logits at ±1000: softmax(z) - y")
 
 
+def test_categorical_from_logits_shifts_each_example_by_its_own_max(kata):
+    """One max for the whole batch underflows the second row: exp(-2000) = 0 and ln 0 = -inf.
+    (atol: float32 logits near 1000 are 6e-5 apart, so logsumexp(z) - z may round that much.)"""
+    y = np.array([[0.0, 1.0], [1.0, 0.0]], np.float32)
+    z = np.array([[1000.0, -1000.0], [-1000.0, -1002.0]], np.float32)
+    assert_array(kata.categorical_cross_entropy(y, z, from_logits=True),
+                 [2000.0, math.log1p(math.exp(-2.0))], dtype=np.float32, rtol=1e-5, atol=2e-4,
+                 what="categorical CE from logits [[1000, -1000], [-1000, -1002]] (the max "
+                 "subtracted must be each example's own, along axis)")
+
+
 def test_categorical_from_probabilities_clips_instead_of_inf(kata):
     """p = 0 for the true class: the clipped log gives -ln(1e-7) = 16.1, not inf."""
     got = to_numpy(kata.categorical_cross_entropy([[0.0, 1.0]], [[1.0, 0.0]]))
@@ -375,6 +440,21 @@ def test_categorical_cross_entropy_rejects_bad_input(kata):
     for axis in (2, -3):
         with assert_raises(ValueError, match="axis"):
             kata.categorical_cross_entropy(Y_ONE_HOT, LOGITS, from_logits=True, axis=axis)
+
+
+@pytest.mark.parametrize("name", ["mse", "binary_cross_entropy", "categorical_cross_entropy"])
+def test_losses_take_the_predictions_dtype_and_cast_the_labels(kata, name):
+    """Labels of another dtype (float64, integers) are cast to y_pred's float dtype."""
+    y, probs = Y_ONE_HOT[:2], np_softmax(LOGITS[:2])
+    expected = {"mse": np.mean((y - probs) ** 2), "binary_cross_entropy": np_bce(y, probs),
+                "categorical_cross_entropy": np_cce(y, probs)}[name]
+    fn = getattr(kata, name)
+    for labels in (y.astype(np.float64), y.astype(np.int64)):
+        case = f"{name}({labels.dtype.name} labels, float32 predictions)"
+        got = assert_dtype(fn(labels, probs.astype(np.float32)), np.float32,
+                           what=f"{case} (y_pred's dtype: the predictions were cast to the "
+                           "labels' dtype?)")
+        assert_array(got, expected, rtol=1e-5, what=case)
 
 
 # --- Keras' class form ---------------------------------------------------------------------
