@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tf_katas.testing import assert_array
+from tf_katas.testing import assert_array, assert_raises
 
 # Error messages are free-form: these patterns accept any message that names the problem.
 RANGE_MESSAGE = r"(?i)range|bound|size|index|indices"
@@ -188,6 +188,12 @@ def test_slice_axis_with_step_zero_raises_value_error(kata):
 def test_slice_axis_with_an_axis_out_of_range_raises_value_error(kata):
     with pytest.raises(ValueError, match=SHAPE_MESSAGE):
         kata.slice_axis(_data((3, 3)), 2, 0, 1)
+
+
+def test_slice_axis_with_a_negative_axis_out_of_range_raises_value_error(kata):
+    """Catches checking only `axis >= rank`: axis -3 of a matrix wraps round to axis 1."""
+    with assert_raises(ValueError, match=SHAPE_MESSAGE):
+        kata.slice_axis(_data((3, 3)), -3, 0, 1)
 
 
 # ---------------------------------------------------------------- reversed_range
@@ -436,6 +442,20 @@ def test_gather_nd_with_too_long_coordinates_raises_value_error(kata):
         kata.gather_nd(SCORES, [[0, 0, 0, 0]])
 
 
+@pytest.mark.parametrize("indices", [[[0, -1, 0]], [[-4, 0]]])
+def test_gather_nd_with_a_negative_coordinate_raises_index_error(kata, indices):
+    """Negative coordinates are out of range here (the docstring): catches a check of the
+    upper bound only, or coordinates wrapped round from the end."""
+    with assert_raises(IndexError, match=RANGE_MESSAGE):
+        kata.gather_nd(SCORES, indices)
+
+
+def test_gather_nd_with_scalar_indices_raises_value_error(kata):
+    """A scalar has no last axis to hold a coordinate."""
+    with assert_raises(ValueError, match=SHAPE_MESSAGE):
+        kata.gather_nd(SCORES, 1)
+
+
 # ---------------------------------------------------------------- boolean_mask
 
 IMAGES = _data((4, 28, 28, 3), seed=2)
@@ -503,14 +523,29 @@ def test_boolean_mask_beyond_the_last_axis_raises_value_error(kata):
         kata.boolean_mask(_data((2, 3)), [[True, False, True]], axis=1)
 
 
+def test_boolean_mask_with_a_negative_axis_raises_value_error(kata):
+    """The docstring refuses a negative axis: catches counting it from the end instead."""
+    with assert_raises(ValueError, match=SHAPE_MESSAGE):
+        kata.boolean_mask(_data((2, 3)), [True, False, True], axis=-1)
+
+
 def test_results_are_tensorflow_tensors(kata):
     """Every function here is a TensorFlow op away from its answer: return tf.Tensor."""
     x = _data((2, 3, 4))
     results = {
-        "index": kata.index(x, 0, 0),
-        "gather": kata.gather(x, [1], 1),
-        "gather_nd": kata.gather_nd(x, [[0, 1]]),
-        "boolean_mask": kata.boolean_mask(x, [True, False]),
+        "index": (kata.index(x, 0, 0), x[0, 0]),
+        "last": (kata.last(x, 1), x[1:]),
+        "crop": (kata.crop(_data((1, 3, 3, 2)), 1, 0, 2, 2), _data((1, 3, 3, 2))[:, 1:3, 0:2]),
+        "slice_axis": (kata.slice_axis(x, 1, None, None, -1), x[:, ::-1]),
+        "reversed_range": (kata.reversed_range(x, 0, 2), x[1::-1]),
+        "ellipsis_index": (kata.ellipsis_index(x, 1, 2), x[1, 2, :]),
+        "gather": (kata.gather(x, [1], 1), x[:, [1]]),
+        "select_scores": (kata.select_scores(x, [1], [0, 2], [3]), x[[1]][:, [0, 2]][:, :, [3]]),
+        "gather_nd": (kata.gather_nd(x, [[0, 1]]), x[[0], [1]]),
+        "boolean_mask": (kata.boolean_mask(x, [True, False]), x[:1]),
     }
-    for name, result in results.items():
-        assert isinstance(result, tf.Tensor), f"{name}: expected a tf.Tensor, got {type(result)}"
+    for name, (result, expected) in results.items():
+        assert isinstance(result, tf.Tensor), (
+            f"{name}: expected a tf.Tensor, got {type(result).__name__} (went through "
+            ".numpy() and indexed the NumPy array?)")
+        assert_array(result, expected, what=name)
