@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 
 from tf_katas.data import load_digits
-from tf_katas.testing import assert_array, assert_scalar, is_instance, to_numpy
+from tf_katas.testing import assert_array, assert_raises, assert_scalar, is_instance, to_numpy
 
 (_X_TRAIN, Y_TRAIN), (_X_TEST, Y_TEST) = load_digits(8)
 X_TRAIN = (_X_TRAIN.reshape(-1, 64) / 255.0).astype(np.float32)
@@ -113,15 +113,28 @@ def test_my_dense_config_rebuilds_an_equal_layer(kata):
     assert clone.get_config() == config, "from_config(get_config()) should give the same config"
 
 
+@pytest.mark.parametrize(("inp_dim", "outp_dim"), [(1, 3), (5, 1), (1, 1)])
+def test_my_dense_of_width_1(kata, inp_dim, outp_dim):
+    """1 is a valid size ("below 1" is refused): a check `<= 1` refuses it."""
+    layer = call_kata(f"MyDense({inp_dim}, {outp_dim})", kata.MyDense, inp_dim, outp_dim)
+    kernel = to_numpy(layer.kernel, what="layer.kernel")
+    assert kernel.shape == (inp_dim, outp_dim), \
+        f"MyDense({inp_dim}, {outp_dim}).kernel: expected shape {(inp_dim, outp_dim)}, got " \
+        f"{kernel.shape}"
+    x = X6[:, :inp_dim]
+    assert_array(layer(x), x.astype(np.float64) @ kernel, rtol=1e-5, atol=1e-5,
+                 what=f"MyDense({inp_dim}, {outp_dim})(x)")
+
+
 @pytest.mark.parametrize(("inp_dim", "outp_dim"), [(0, 3), (3, 0)])
 def test_my_dense_rejects_bad_sizes(kata, inp_dim, outp_dim):
-    with pytest.raises(ValueError):
+    with assert_raises(ValueError):
         kata.MyDense(inp_dim, outp_dim)
 
 
 def test_my_dense_rejects_inputs_of_the_wrong_width(kata):
     layer = kata.MyDense(6, 4)
-    with pytest.raises(ValueError):
+    with assert_raises(ValueError):
         layer(np.ones((2, 5), np.float32))
 
 
@@ -175,9 +188,17 @@ def test_mlp_in_training_drops_hidden_units_keeping_the_expectation(kata):
                  "inference logits (dropout without the 1/(1-rate) scaling shrinks them)")
 
 
+def test_mlp_with_dropout_rate_0_drops_nothing_in_training(kata):
+    """0 lies in [0, 1): a rate of 0 is allowed, and then training changes nothing."""
+    model = call_kata("MLP(6, 8, 3, dropout_rate=0.0)", kata.MLP, 6, 8, 3, dropout_rate=0.0)
+    weights = mlp_weights(model, SHAPES, "MLP(6, 8, 3, dropout_rate=0.0)")
+    assert_array(model(X6, training=True), np_mlp(weights, X6), rtol=1e-5, atol=1e-5,
+                 what="MLP(x, training=True) with dropout_rate 0: no unit dropped")
+
+
 @pytest.mark.parametrize("rate", [1.0, -0.1])
 def test_mlp_rejects_a_dropout_rate_outside_0_1(kata, rate):
-    with pytest.raises(ValueError):
+    with assert_raises(ValueError):
         kata.MLP(6, 8, 3, dropout_rate=rate)
 
 
@@ -208,8 +229,37 @@ def test_my_dense_stack_is_a_sequential_of_my_dense_layers(kata):
                  what="my_dense_stack(6, [8, 3])(x): relu between the layers, the last linear")
 
 
+def np_stack(weights, x) -> np.ndarray:
+    out = np.asarray(x, np.float64)
+    for k in range(0, len(weights), 2):
+        out = out @ np.asarray(weights[k], np.float64) + np.asarray(weights[k + 1], np.float64)
+        if k < len(weights) - 2:
+            out = np.maximum(out, 0.0)
+    return out
+
+
+@pytest.mark.parametrize("units", [[3], [7, 5, 2], [4, 4]])
+def test_my_dense_stack_of_one_or_three_layers(kata, units):
+    """relu after every layer but the last, whatever their number (not only after the first)."""
+    model = kata.my_dense_stack(6, units)
+    widths = [6, *units]
+    shapes = [shape for n_in, n_out in zip(widths[:-1], widths[1:], strict=True)
+              for shape in [(n_in, n_out), (n_out,)]]
+    weights = [to_numpy(w, what=f"my_dense_stack(6, {units}).get_weights()")
+               for w in model.get_weights()]
+    assert [w.shape for w in weights] == shapes, \
+        f"my_dense_stack(6, {units}): expected weights of shapes {shapes}, got " \
+        f"{[w.shape for w in weights]}"
+    # Biases away from zero, so that a relu where none belongs (or none where one does) shows.
+    biases = [np.linspace(-1.0, 1.0, w.shape[0]).astype(np.float32) for w in weights[1::2]]
+    model.set_weights([w for pair in zip(weights[::2], biases, strict=True) for w in pair])
+    weights[1::2] = biases
+    assert_array(model(X6), np_stack(weights, X6), rtol=1e-5, atol=1e-5,
+                 what=f"my_dense_stack(6, {units})(x): relu after every layer but the last")
+
+
 def test_my_dense_stack_rejects_no_layers(kata):
-    with pytest.raises(ValueError):
+    with assert_raises(ValueError):
         kata.my_dense_stack(6, [])
 
 
@@ -254,14 +304,30 @@ def test_train_fits_the_mlp_and_its_my_dense_layers_to_the_digits(kata):
 @pytest.mark.parametrize("settings", [dict(epochs=0), dict(batch_size=0),
                                       dict(learning_rate=0.0)])
 def test_train_rejects_bad_settings(kata, settings):
-    with pytest.raises(ValueError):
+    with assert_raises(ValueError):
         kata.train(kata.MLP(64, 8, 10), X_TRAIN[:32], Y_TRAIN[:32], **settings)
 
 
-@pytest.mark.parametrize("labels", [Y_TRAIN[:31], np.eye(10)[Y_TRAIN[:32]]],
-                         ids=["31 labels for 32 rows", "one-hot labels"])
+def test_train_uses_the_given_batch_size_epochs_and_learning_rate(kata):
+    """100 rows in batches of 16 for 2 epochs: 7 steps an epoch, 14 optimizer steps in all
+    (fit's default batch of 32 would take 8)."""
+    model = kata.MLP(64, 8, 10)
+    history = kata.train(model, X_TRAIN[:100], Y_TRAIN[:100], epochs=2, batch_size=16,
+                         learning_rate=0.05)
+    assert isinstance(history, dict) and len(history.get("loss", [])) == 2, \
+        f"train(epochs=2): expected 2 losses in the history, got {history!r:.200}"
+    assert_scalar(model.optimizer.iterations, 14, what="the optimizer's steps after train(100 "
+                  "rows, epochs=2, batch_size=16): 2 epochs of 7 batches (batch_size not "
+                  "passed to fit?)")
+    assert_scalar(model.optimizer.learning_rate, 0.05, what="the compiled Adam's learning rate "
+                  "after train(learning_rate=0.05)")
+
+
+@pytest.mark.parametrize("labels", [Y_TRAIN[:31], np.eye(10)[Y_TRAIN[:32]],
+                                    Y_TRAIN[:32].astype(np.float32)],
+                         ids=["31 labels for 32 rows", "one-hot labels", "float labels"])
 def test_train_rejects_labels_that_do_not_fit(kata, labels):
-    with pytest.raises(ValueError):
+    with assert_raises(ValueError):
         kata.train(kata.MLP(64, 8, 10), X_TRAIN[:32], labels)
 
 
@@ -286,5 +352,5 @@ def test_save_and_reload_keeps_the_classes_config_and_weights(kata, tmp_path):
 
 @pytest.mark.parametrize("name", ["PATH", "mlp.h5"])
 def test_save_and_reload_wants_a_keras_file(kata, tmp_path, name):
-    with pytest.raises(ValueError):
+    with assert_raises(ValueError):
         kata.save_and_reload(kata.MLP(6, 8, 3), str(tmp_path / name))
