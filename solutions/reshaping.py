@@ -10,7 +10,8 @@ the input becomes axis `i` of the output, which is how images move between the c
 layout TensorFlow uses (NHWC) and the channels-first layout of cuDNN and PyTorch (NCHW).
 `tf.expand_dims` inserts an axis of size 1, `tf.squeeze` removes axes of size 1. TensorFlow
 reports a bad shape, perm or axis with its own `InvalidArgumentError`; here you check the
-arguments first and raise a `ValueError` that says what was wrong.
+arguments first and raise a `ValueError` that says what was wrong. Every function returns a
+`tf.Tensor`.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tf_katas.testing import assert_array
+from tf_katas.testing import assert_array, is_instance
 
 small_shapes = hnp.array_shapes(min_dims=1, max_dims=4, min_side=1, max_side=4)
 image_shapes = hnp.array_shapes(min_dims=4, max_dims=4, min_side=1, max_side=4)
@@ -184,6 +184,12 @@ def test_squeeze_keeps_a_batch_of_one_when_another_axis_is_named(kata):
                  what="squeeze(x of shape (1, 28, 28, 1), axis=-1)", dtype=np.float32)
 
 
+def test_squeezing_only_size_one_axes_leaves_a_scalar(kata):
+    """Catches keeping one axis back: [1, 1, 1] squeezed is a scalar, as tf.squeeze gives."""
+    assert_array(kata.squeeze(np.full((1, 1, 1), 7, np.int32)), np.int32(7),
+                 what="squeeze(x of shape (1, 1, 1)): shape ()", dtype=np.int32)
+
+
 @pytest.mark.parametrize("axis", [1, 4, -1])
 def test_squeezing_an_axis_whose_size_is_not_one_raises(kata, axis):
     """Catches passing the axis on to tf.squeeze, which raises InvalidArgumentError."""
@@ -246,3 +252,22 @@ def test_layouts_reject_anything_but_rank_four(kata, shape):
         kata.nhwc_to_nchw(np.zeros(shape))
     with pytest.raises(ValueError, match=_shape_pattern(shape)):
         kata.nchw_to_nhwc(np.zeros(shape))
+
+
+def test_results_are_tensorflow_tensors(kata):
+    """The module promises a tf.Tensor from every function: catches going through NumPy
+    (np.expand_dims(x.numpy(), ...)) and returning its array."""
+    x = _arange((1, 2, 3, 1))
+    results = {
+        "reshape": (kata.reshape(x, [3, -1]), x.reshape(3, -1)),
+        "transpose": (kata.transpose(x), x.transpose()),
+        "expand_dims": (kata.expand_dims(x, 0), x[None]),
+        "squeeze": (kata.squeeze(x, 0), x[0]),
+        "nhwc_to_nchw": (kata.nhwc_to_nchw(x), x.transpose(0, 3, 1, 2)),
+        "nchw_to_nhwc": (kata.nchw_to_nhwc(x), x.transpose(0, 2, 3, 1)),
+    }
+    for name, (result, expected) in results.items():
+        assert is_instance(result, tf.Tensor), (
+            f"{name}: expected a tf.Tensor, got {type(result).__name__} (a NumPy result "
+            "returned as it is?)")
+        assert_array(result, expected, what=f"{name} of x of shape (1, 2, 3, 1)")
