@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tf_katas.testing import assert_array
+from tf_katas.testing import assert_array, assert_raises
 
 # Halves on both sides of zero tell truncation (toward zero) from rounding and from floor.
 FRACTIONS = np.array([-2.7, -1.5, -0.5, 0.5, 1.5, 2.7], np.float32)
@@ -115,6 +115,14 @@ def test_to_tensor_refuses_a_float_numpy_array_as_int_or_bool(kata, dtype, name)
         kata.to_tensor(np.array([1.5, -2.7]), dtype)
 
 
+@pytest.mark.parametrize(("dtype", "name"), [("int32", "int32"), (tf.bool, "bool")])
+def test_to_tensor_refuses_whole_valued_floats_as_int_or_bool(kata, dtype, name):
+    """The check is on the value's dtype, not on its numbers: catches refusing only values
+    with a fractional part (np.array([1.0, 2.0]) holds floating-point numbers too)."""
+    with assert_raises(TypeError, match=name):
+        kata.to_tensor(np.array([1.0, 2.0]), dtype)
+
+
 def test_to_tensor_unknown_dtype_name_raises_type_error(kata):
     with pytest.raises(TypeError, match="floot"):
         kata.to_tensor([1, 2], "floot")
@@ -185,6 +193,18 @@ def test_to_variable_takes_the_dtype_asked_for(kata):
     what = 'to_variable([1, 2, 3], "counts", dtype="float64")'
     _assert_variable(counts, what=what)
     assert_array(counts, np.array([1.0, 2.0, 3.0]), dtype=np.float64, what=what)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ([1, 2, 3], np.array([1, 2, 3], np.int32)),
+    (np.array([0.5, 1.5]), np.array([0.5, 1.5], np.float64)),
+])
+def test_to_variable_without_dtype_infers_it_from_the_value(kata, value, expected):
+    """Catches a default dtype of float32: ints give int32, a float64 array stays float64."""
+    what = f'to_variable({value!r}, "v") (no dtype given)'
+    variable = kata.to_variable(value, "v")
+    _assert_variable(variable, what=what)
+    assert_array(variable, expected, dtype=expected.dtype, what=what)
 
 
 def test_a_trainable_variable_is_differentiated_without_watch(kata):
