@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import tensorflow as tf
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tf_katas.testing import assert_array, assert_dtype, assert_scalar, assert_shape
+from tf_katas.testing import (
+    assert_array,
+    assert_dtype,
+    assert_raises,
+    assert_scalar,
+    assert_shape,
+)
 
 small_shapes = hnp.array_shapes(min_dims=1, max_dims=4, min_side=1, max_side=3)
 ORDERS = {"1": 1, "2": 2, "inf": np.inf}
@@ -84,16 +91,23 @@ def test_norm_matches_numpy_for_any_shape_order_and_axis(kata, data, shape, orde
                  atol=1e-5, what=f"norm(x of shape {shape}, ord={order}, axis={axis})")
 
 
+def test_norm_takes_float_inf_as_well_as_np_inf(kata):
+    """The docstring allows `float("inf")`: an `ord is np.inf` check refuses it."""
+    assert_scalar(kata.norm(MATRIX, ord=float("inf")), 4.0,
+                  what='norm([[1, -2], [3, -4]], ord=float("inf")) (compare ord with ==, '
+                  "not with `is np.inf`)")
+
+
 @pytest.mark.parametrize("order", [0, 3, "inf", "fro"])
 def test_norm_rejects_an_unknown_ord(kata, order):
-    with pytest.raises(ValueError, match="ord"):
+    with assert_raises(ValueError, match="ord"):
         kata.norm(MATRIX, ord=order)
 
 
 @pytest.mark.parametrize("axis", [2, -3, (0, 1)], ids=["too-big", "too-negative", "pair"])
 def test_norm_rejects_an_axis_out_of_range_or_a_pair(kata, axis):
     """A pair of axes would be a matrix norm: this kata is about vector norms (非矩阵)."""
-    with pytest.raises(ValueError, match="axis"):
+    with assert_raises(ValueError, match="axis"):
         kata.norm(MATRIX, ord=1, axis=axis)
 
 
@@ -114,8 +128,9 @@ INTS = np.array([[1, 5, 3], [4, 2, 6]], dtype=np.int32)
 def test_mean_min_max_of_an_int_matrix(kata, axis, mean, low, high):
     """The mean is not truncated (3.5, not 3); min and max stay int32; axis 0 and 1 differ."""
     result = kata.mean_min_max(INTS, axis=axis)
-    assert isinstance(result, (tuple, list)) and len(result) == 3, (
-        f"mean_min_max(...): expected a tuple (mean, min, max), got {type(result).__name__}"
+    assert isinstance(result, tuple) and len(result) == 3, (
+        f"mean_min_max(...): expected a tuple (mean, min, max), got {type(result).__name__} "
+        f"(a list is not the tuple the docstring promises)"
     )
     what = f"mean_min_max([[1, 5, 3], [4, 2, 6]], axis={axis})"
     assert_array(result[0], mean, dtype="float", what=f"{what}[0], the mean")
@@ -146,7 +161,7 @@ def test_mean_min_max_matches_numpy_for_any_shape_and_axis(kata, data, shape, se
 
 @pytest.mark.parametrize("axis", [2, -3])
 def test_mean_min_max_rejects_an_axis_out_of_range(kata, axis):
-    with pytest.raises(ValueError, match="axis"):
+    with assert_raises(ValueError, match="axis"):
         kata.mean_min_max(INTS, axis=axis)
 
 
@@ -185,7 +200,7 @@ def test_argmax_and_argmin_match_numpy_for_any_shape_and_axis(kata, data, shape,
 @pytest.mark.parametrize("name", ["argmax", "argmin"])
 @pytest.mark.parametrize("axis", [2, -3])
 def test_argmax_and_argmin_reject_an_axis_out_of_range(kata, name, axis):
-    with pytest.raises(ValueError, match="axis"):
+    with assert_raises(ValueError, match="axis"):
         getattr(kata, name)(MATRIX, axis=axis)
 
 
@@ -228,7 +243,7 @@ def test_accuracy_matches_numpy_for_any_batch(kata, n, classes, seed):
 )
 def test_accuracy_rejects_shapes_that_do_not_fit(kata, scores_shape, labels_shape):
     """Labels [n, 1] would broadcast against [n] into an n x n comparison."""
-    with pytest.raises(ValueError, match="shape"):
+    with assert_raises(ValueError, match="shape"):
         kata.accuracy(np.ones(scores_shape, np.float32), np.zeros(labels_shape, np.int32))
 
 
@@ -267,8 +282,22 @@ def test_unique_of_floats(kata):
     assert_array(indices, [0, 1, 0], dtype="integer", what="unique([0.5, -1, 0.5]) indices")
 
 
+def test_unique_returns_a_tuple_of_values_and_indices(kata):
+    result = kata.unique(np.array([3, 3, 1], np.int32))
+    assert isinstance(result, tuple) and len(result) == 2, (
+        f"unique(...): expected a tuple (values, indices), got {type(result).__name__}")
+    assert_array(result[0], [3, 1], dtype=np.int32, what="unique([3, 3, 1]) values")
+    assert_array(result[1], [0, 0, 1], dtype="integer", what="unique([3, 3, 1]) indices")
+
+
+def test_unique_rejects_a_scalar(kata):
+    """A scalar is not 1-D either: checking only `rank > 1` lets it through to tf.unique."""
+    with assert_raises(ValueError, match="1-D"):
+        kata.unique(np.int32(3))
+
+
 def test_unique_rejects_a_matrix(kata):
-    with pytest.raises(ValueError, match="1-D"):
+    with assert_raises(ValueError, match="1-D"):
         kata.unique(np.array([[1, 2], [2, 1]], np.int32))
 
 
@@ -276,6 +305,14 @@ def test_rebuild_gathers_the_original_back(kata):
     assert_array(kata.rebuild(np.array([4, 2, 1], np.int32), np.array([0, 1, 0, 2, 1])),
                  [4, 2, 4, 1, 2], dtype=np.int32,
                  what="rebuild([4, 2, 1], [0, 1, 0, 2, 1])")
+
+
+def test_rebuild_keeps_the_shape_of_2d_indices(kata):
+    """The result has indices' shape: flattening the indices first loses it."""
+    values = np.array([4, 2, 1], np.int32)
+    indices = np.array([[0, 1], [2, 2], [1, 0]])
+    assert_array(kata.rebuild(values, indices), values[indices], dtype=np.int32,
+                 what="rebuild([4, 2, 1], [[0, 1], [2, 2], [1, 0]]) (shape [3, 2], as indices)")
 
 
 @given(
@@ -299,5 +336,33 @@ def test_rebuild_of_unique_gives_back_the_original(kata, x):
 
 @pytest.mark.parametrize("bad", [3, -1])
 def test_rebuild_rejects_an_index_out_of_range(kata, bad):
-    with pytest.raises(ValueError, match="index"):
+    with assert_raises(ValueError, match="index"):
         kata.rebuild(np.array([4, 2, 1], np.int32), np.array([0, bad, 1]))
+
+
+# --- all ---------------------------------------------------------------------------------
+
+
+def test_results_are_tensorflow_tensors(kata):
+    """Every docstring promises tf.Tensors: NumPy's np.argmax, float(...) or x[i] are not."""
+    x = _distinct((3, 4), 0)
+    mean, low, high = kata.mean_min_max(x, axis=0)
+    values, indices = kata.unique(np.array([2, 7, 2], np.int32))
+    results = {
+        "norm": (kata.norm(x, ord=np.inf, axis=1), np.abs(x).max(axis=1)),
+        "mean_min_max mean": (mean, x.mean(axis=0)),
+        "mean_min_max min": (low, x.min(axis=0)),
+        "mean_min_max max": (high, x.max(axis=0)),
+        "argmax": (kata.argmax(x, axis=1), x.argmax(axis=1)),
+        "argmin": (kata.argmin(x, axis=1), x.argmin(axis=1)),
+        "accuracy": (kata.accuracy(x, np.array([0, 1, 2])),
+                     np.mean(x.argmax(axis=1) == [0, 1, 2])),
+        "unique values": (values, [2, 7]),
+        "unique indices": (indices, [0, 1, 0]),
+        "rebuild": (kata.rebuild(np.array([5.0, 6.0], np.float32), np.array([1, 0])), [6, 5]),
+    }
+    for name, (result, expected) in results.items():
+        assert isinstance(result, tf.Tensor), (
+            f"{name}: expected a tf.Tensor, got {type(result).__name__} (NumPy's functions, "
+            "float(...) or .numpy() give something else)")
+        assert_array(result, expected, what=name)
