@@ -221,11 +221,29 @@ def softmax_jacobian_t_times(a, w):
     return (np.diag(p) - np.outer(p, p)).T @ w
 
 
+@pytest.mark.parametrize("name", ["softmax", "softmax_jacobian"])
+def test_softmax_keeps_float64_and_makes_integers_float32(kata, name):
+    """As the element-wise ones: float64 stays float64; integer logits become float32."""
+    logits = [[1, 2, 3], [0, 0, -4]]
+    p = np_softmax(logits)
+    expected = p if name == "softmax" else np.stack([np.diag(r) - np.outer(r, r) for r in p])
+    fn = getattr(kata, name)
+    for given_, dtype in ((np.array(logits, np.float64), np.float64), (logits, np.float32),
+                          (np.array(logits, np.int64), np.float32)):
+        case = f"{name} of {type(given_).__name__} {np.asarray(given_).dtype.name} logits"
+        assert_array(fn(given_), expected, dtype=dtype, rtol=1e-5 if dtype == np.float32 else 1e-9,
+                     atol=1e-6 if dtype == np.float32 else 1e-12,
+                     what=f"{case} (expected {np.dtype(dtype).name}: integers become float32, "
+                     "floats keep their dtype)")
+
+
 def test_softmax_is_stable_at_plus_minus_1000(kata):
     """exp(1000) is inf: subtract the maximum first. Values, the tape's gradient (NaN from
     inf / inf), and float32 finite differences of sum(w * softmax) (clipping the logits to,
     say, ±88 keeps the values but flattens the function: its slope at [-1000] * 3 is 0)."""
-    assert_array(kata.softmax(LOGITS_1000), SOFTMAX_1000, dtype=np.float32,
+    # rtol 1e-4: float32 numbers near 1000 are 6e-5 apart, so exp(a - logsumexp(a)) is off by
+    # that much (logsumexp subtracts the maximum too); an overflow gives NaN, far outside.
+    assert_array(kata.softmax(LOGITS_1000), SOFTMAX_1000, dtype=np.float32, rtol=1e-4,
                  what="softmax of logits at ±1000 (subtract the maximum first: exp(1000) is inf "
                  "and inf / inf is NaN)")
     assert_array(tape_gradient(kata.softmax, LOGITS_1000), np.zeros(LOGITS_1000.shape),
@@ -235,7 +253,9 @@ def test_softmax_is_stable_at_plus_minus_1000(kata):
     numeric = numerical_gradient(
         lambda v: np.sum(W_1000 * to_numpy(kata.softmax(v.astype(np.float32)))),
         LOGITS_1000, eps=2**-6)
-    assert_array(numeric, JW_1000, rtol=1e-3, atol=1e-4,
+    # atol 5e-3: a softmax rounded to float32's 6e-5 near 1000 (exp(a - logsumexp(a))) is off
+    # by 32 times that in a difference over 2 eps; clipped logits give 0 where J w is ±1/3.
+    assert_array(numeric, JW_1000, rtol=1e-3, atol=5e-3,
                  what="float32 finite differences of sum(w * softmax), w = [1, 2, 3], at ±1000 "
                  "against J w")
 
@@ -266,7 +286,8 @@ def test_softmax_gradient_on_the_tape_is_jacobian_times_weights(kata):
                                         W_SOFTMAX.astype(np.float32)),
                  closed, what="GradientTape gradient of your softmax against J^T w")
     assert_array(weighted_tape_gradient(kata.softmax, LOGITS_1000, W_1000.astype(np.float32)),
-                 JW_1000, what="GradientTape gradient of sum(w * softmax) at ±1000 (finite, J w)")
+                 JW_1000, rtol=1e-4,  # float32 near 1000: see the stability test
+                 what="GradientTape gradient of sum(w * softmax) at ±1000 (finite, J w)")
 
 
 def test_softmax_is_written_by_hand(kata):
@@ -323,6 +344,17 @@ def test_softmax_jacobian_of_a_batch_is_one_matrix_per_row(kata):
     expected = np.stack([np.diag(p) - np.outer(p, p) for p in np_softmax(logits)])
     assert_array(kata.softmax_jacobian(logits), expected, dtype=np.float32,
                  what="softmax_jacobian of a [2, 3] batch: shape [2, 3, 3]")
+
+
+def test_softmax_jacobian_of_any_leading_shape(kata):
+    """Logits of shape [..., n]: a [2, 2, 3] batch gives [2, 2, 3, 3], not only [batch, n]."""
+    logits = np.array([[[0.5, -1.0, 2.0], [3.0, 3.0, 0.0]], [[1.0, 0.0, -1.0], [0.2, 0.1, 0.9]]],
+                      np.float32)
+    expected = np.stack([np.diag(p) - np.outer(p, p)
+                         for p in np_softmax(logits).reshape(-1, 3)]).reshape(2, 2, 3, 3)
+    assert_array(kata.softmax_jacobian(logits), expected, dtype=np.float32,
+                 what="softmax_jacobian of a [2, 2, 3] batch: shape [2, 2, 3, 3], one 3 x 3 "
+                 "matrix per vector of logits along the last axis (written for rank 1 or 2 only?)")
 
 
 def test_softmax_jacobian_is_finite_at_plus_minus_1000(kata):
