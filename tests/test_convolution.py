@@ -44,6 +44,17 @@ def _as_int(value, what: str) -> int:
     return int(value)
 
 
+def _call(what: str, fn, *args):
+    """`fn(*args)`, an exception from it turned into an assertion saying what was expected."""
+    try:
+        return fn(*args)
+    except NotImplementedError:
+        raise
+    except Exception as err:  # noqa: BLE001 - the learner's error, reported as a failure
+        raise AssertionError(f"{what}: expected a result, got {type(err).__name__}: "
+                             f"{str(err).strip()[:200]}") from None
+
+
 def _positions(size: int, kernel: int, stride: int, padding: str, dilation: int = 1) -> int:
     """The oracle: count the window's starting positions."""
     if padding == "SAME":
@@ -175,6 +186,19 @@ def test_conv_output_size_rejects_bad_arguments(kata, args, error, match):
         kata.conv_output_size(*args)
 
 
+def test_conv_output_size_takes_numpy_integers_and_any_case(kata):
+    """NumPy integers are integers (sizes often come from an array's shape or arithmetic)."""
+    args = (np.int64(7), np.int32(3), np.int64(2), "Valid", np.int64(1))
+    try:
+        got = _as_int(kata.conv_output_size(*args), "conv_output_size with NumPy integers")
+    except TypeError as err:
+        raise AssertionError(f"conv_output_size(np.int64(7), np.int32(3), np.int64(2), 'Valid'): "
+                             f"NumPy integers are integers, got TypeError: {err} (checked "
+                             "type(value) is int instead of numbers.Integral?)") from None
+    assert got == 3, \
+        f"conv_output_size(7, 3, 2, 'Valid') with NumPy integers: expected 3, got {got}"
+
+
 # --- conv2d --------------------------------------------------------------------------------
 
 # A 3x3 image and a 2x2 kernel that is not symmetric: a flipped kernel gives other numbers.
@@ -263,6 +287,23 @@ def test_conv2d_casts_the_kernel_to_the_input_dtype(kata):
                       "result has x's dtype")
 
 
+def test_conv2d_takes_an_integer_kernel_and_padding_in_any_case(kata):
+    """The kernel may be of any real dtype: cast to x's, not rejected."""
+    what = ("conv2d(float32 x, int32 kernel, padding 'Valid'): the kernel is cast to x's "
+            "dtype (rejected an integer kernel, or a mixed-case padding?)")
+    got = _call(what, kata.conv2d, IMAGE.astype(np.float32), KERNEL.astype(np.int32), 1, "Valid")
+    assert_array(got, _np_conv2d(IMAGE, KERNEL, 1, "VALID"), dtype=np.float32, what=what)
+
+
+def test_conv2d_of_an_empty_batch(kata):
+    """Only the batch may be 0: the result is an empty batch of the right shape."""
+    what = ("conv2d(x [0, 5, 4, 2], kernel [3, 2, 2, 3], stride 2, SAME): an empty batch of "
+            "shape [0, 3, 2, 3] (rejected a batch of 0?)")
+    got = _call(what, kata.conv2d, np.ones((0, 5, 4, 2), np.float32),
+                np.ones((3, 2, 2, 3), np.float32), 2, "SAME")
+    assert_array(got, np.zeros((0, 3, 2, 3)), dtype=np.float32, what=what)
+
+
 def test_conv2d_works_inside_tf_function_without_a_convolution_op(kata):
     x = np.random.default_rng(2).normal(size=(2, 7, 7, 3)).astype(np.float32)
     kernel = np.random.default_rng(3).normal(size=(3, 3, 3, 5)).astype(np.float32)
@@ -336,13 +377,14 @@ def test_conv2d_gradient_of_the_sum_counts_each_pixels_windows(kata):
     ((1, 3, 3, 1), (2, 2, 1, 1), {"padding": "FULL"}, ValueError, "padding"),
     ((1, 3, 3, 1), (2, 2, 1, 1), {"stride": 0}, ValueError, "stride"),
     ((1, 3, 3, 1), (2, 2, 1, 1), {"stride": 1.5}, TypeError, "stride"),
+    ((1, 3, 3, 1), (2, 2, 1, 1), {"stride": True}, TypeError, "stride"),
     ((1, 3, 3, 1), (4, 2, 1, 1), {"padding": "VALID"}, ValueError, "kernel"),
     ((1, 3, 3, 1), (2, 4, 1, 1), {"padding": "VALID"}, ValueError, "kernel"),
     ((1, 3, 3, 1), (0, 2, 1, 1), {}, ValueError, "size"),
     ((1, 3, 0, 1), (1, 1, 1, 1), {}, ValueError, "size"),
 ], ids=["x rank 3", "kernel rank 3", "channels 2 vs 3", "padding FULL", "stride 0",
-        "stride 1.5", "kernel rows 4 on 3 VALID", "kernel cols 4 on 3 VALID", "kernel 0 rows",
-        "x width 0"])
+        "stride 1.5", "stride True", "kernel rows 4 on 3 VALID", "kernel cols 4 on 3 VALID",
+        "kernel 0 rows", "x width 0"])
 def test_conv2d_rejects_bad_input(kata, x_shape, kernel_shape, kwargs, error, match):
     with pytest.raises(error, match=match):
         kata.conv2d(np.ones(x_shape, np.float32), np.ones(kernel_shape, np.float32), **kwargs)
@@ -381,6 +423,21 @@ def test_conv2d_kernel_gradient_by_hand_and_without_the_builtin(kata):
                  dtype=np.float32, what="conv2d_kernel_gradient with kernel_size (2, 2)")
     assert_no_ops(kata.conv2d_kernel_gradient, (tf.constant(x), tf.constant(ones), 2, 1, "VALID"),
                   CONVOLUTION_OPS, what="conv2d_kernel_gradient")
+
+
+@pytest.mark.parametrize(("x_dtype", "gradient_dtype"), [(np.float32, np.float64),
+                                                          (np.float64, np.float32)])
+def test_conv2d_kernel_gradient_casts_the_output_gradient_to_x_dtype(kata, x_dtype,
+                                                                      gradient_dtype):
+    rng = np.random.default_rng(7)
+    x, output_gradient = rng.normal(size=(2, 5, 4, 3)), rng.normal(size=(2, 3, 2, 2))
+    _, expected = _tf_gradients(x, np.zeros((3, 2, 3, 2)), output_gradient, 2, "SAME")
+    what = (f"conv2d_kernel_gradient({np.dtype(x_dtype).name} x, "
+            f"{np.dtype(gradient_dtype).name} output gradient): the result has x's dtype "
+            "(output gradient not cast to x's dtype, or x cast to its?)")
+    got = _call(what, kata.conv2d_kernel_gradient, x.astype(x_dtype),
+                output_gradient.astype(gradient_dtype), (3, 2), 2, "SAME")
+    assert_array(got, expected, dtype=x_dtype, rtol=1e-4, atol=1e-4, what=what)
 
 
 @pytest.mark.parametrize(("x_shape", "grad_shape", "args", "error", "match"), [
