@@ -196,6 +196,18 @@ def test_rmsprop_step_on_any_shape(kata, arrays, lr, rho, momentum, epsilon):
                           f"momentum={momentum}, epsilon={epsilon}")
 
 
+def test_rmsprop_keeps_float64(kata):
+    start, g = f64(START), f64(GRADIENTS[0])
+    velocity = np.full_like(start, 0.1)
+    got = kata.rmsprop_step(start, g, start**2, velocity, 0.01, 0.8, 0.5, 1e-7)
+    expected = np_rmsprop(start, g, start**2, velocity, 0.01, 0.8, 0.5, 1e-7)
+    assert len(got) == 3, f"rmsprop_step returns (param, mean_square, velocity), got {len(got)}"
+    for name, value, oracle in zip(["param", "mean_square", "velocity"], got, expected,
+                                   strict=True):
+        assert_array(value, oracle, dtype=np.float64, rtol=1e-12,
+                     what=f"{name} of a float64 RMSprop step (cast to float32 on the way?)")
+
+
 def test_rmsprop_step_rejects_bad_input(kata):
     zeros = np.zeros_like(START)
     with pytest.raises(ValueError, match="shape"):
@@ -270,6 +282,41 @@ def test_adam_step_rejects_bad_input(kata):
     for name, value in [("beta_1", 1.0), ("beta_2", -0.1), ("epsilon", -1.0)]:
         with pytest.raises(ValueError, match=name):
             kata.adam_step(START, GRADIENTS[0], zeros, zeros, 1, **{name: value})
+
+
+def test_steps_accept_the_bounds_of_their_ranges(kata):
+    """The docstrings' ranges include their closed ends: momentum and rho 1 ([0, 1]), beta_1
+    0 ([0, 1)) and epsilon 0 (only a negative one is refused). A check with < for <= (or the
+    reverse) refuses them."""
+    start, g, state = f64(START), f64(GRADIENTS[0]), f64(START) ** 2 + 0.1
+    assert np.all(g != 0), "test data: no zero gradient, so epsilon 0 divides by no zero"
+    cases = [
+        ("sgd_momentum_step(momentum=1.0)",
+         lambda: kata.sgd_momentum_step(start, g, state, 0.1, 1.0),
+         np_sgd(start, g, state, 0.1, 1.0)),
+        ("rmsprop_step(rho=1.0)",
+         lambda: kata.rmsprop_step(start, g, state, state, 0.01, 1.0, 0.5, 1e-7),
+         np_rmsprop(start, g, state, state, 0.01, 1.0, 0.5, 1e-7)),
+        ("rmsprop_step(epsilon=0.0)",
+         lambda: kata.rmsprop_step(start, g, state, state, 0.01, 0.8, 0.0, 0.0),
+         np_rmsprop(start, g, state, state, 0.01, 0.8, 0.0, 0.0)),
+        ("adam_step(beta_1=0.0)",
+         lambda: kata.adam_step(start, g, state, state, 2, 0.01, 0.0, 0.999, 1e-7),
+         np_adam(start, g, state, state, 2, 0.01, 0.0, 0.999, 1e-7)),
+        ("adam_step(epsilon=0.0)",
+         lambda: kata.adam_step(start, g, state, state, 2, 0.01, 0.9, 0.999, 0.0),
+         np_adam(start, g, state, state, 2, 0.01, 0.9, 0.999, 0.0)),
+    ]
+    for what, call, expected in cases:
+        try:
+            got = call()
+        except ValueError as err:
+            pytest.fail(f"{what} raised ValueError ({err}): the value is inside the "
+                        "documented range (a bound checked with < for <=, or the reverse?)")
+        assert len(got) == len(expected), f"{what}: expected {len(expected)} values, got " \
+                                          f"{len(got)}"
+        for value, oracle in zip(got, expected, strict=True):
+            assert_array(value, oracle, rtol=1e-10, atol=1e-12, what=f"{what} on float64 input")
 
 
 # --- keras_updates -------------------------------------------------------------------------
