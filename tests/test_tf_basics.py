@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tf_katas.testing import assert_array, assert_dtype, assert_shape, is_instance
+from tf_katas.testing import assert_array, assert_dtype, assert_raises, assert_shape, is_instance
 
 ARITHMETIC_OPS = {"AddV2": "x1 + x2", "Sub": "x1 - x2", "Mul": "x1 * x2", "RealDiv": "x1 / x2"}
 
@@ -44,6 +44,9 @@ def _assert_numpy(value, *, what: str) -> None:
 
 
 def _four(result, *, what: str) -> tuple:
+    if not isinstance(result, tuple):
+        raise AssertionError(f"{what}: expected the tuple (sum, difference, product, quotient), "
+                             f"got {type(result).__name__}")
     if len(result) != 4:
         raise AssertionError(f"{what}: expected 4 results (sum, difference, product, quotient), "
                              f"got {len(result)}")
@@ -384,6 +387,22 @@ def test_matrix_product_matches_numpy(kata, data, n, m, k):
 def test_matrix_product_rejects_mismatched_inner_dimensions(kata):
     with pytest.raises(ValueError, match=r"\(2, 3\).*\(4, 5\)"):
         kata.matrix_product(np.ones((2, 3)), np.ones((4, 5)))
+
+
+@pytest.mark.parametrize(("a", "b", "dtype"), [
+    ([[1, 2]], [[3], [4]], "int"),
+    (np.array([[1.0, 2.0]]), np.array([[3.0], [4.0]]), "float64"),
+])
+def test_matrix_product_is_float32_for_other_dtypes(kata, a, b, dtype):
+    """Catches a missing cast: int lists give an int32 product, float64 arrays a float64 one."""
+    assert_array(kata.matrix_product(a, b), np.array([[11.0]], np.float32), dtype=np.float32,
+                 what=f"matrix_product of {dtype} matrices [[1, 2]] and [[3], [4]]")
+
+
+def test_matrix_product_rejects_a_1d_second_operand(kata):
+    """Catches checking only `a`: tf.matmul raises InvalidArgumentError for a 1-D `b`."""
+    with assert_raises(ValueError, match="2-D"):
+        kata.matrix_product([[2.0, 2.0]], [2.0, 2.0])
 
 
 def test_matrix_product_rejects_the_notes_1d_vector(kata):
