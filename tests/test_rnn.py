@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from tf_katas.testing import (
     assert_array,
     assert_no_ops,
+    assert_raises,
     assert_scalar,
     gradient_of,
     numerical_gradient,
@@ -131,8 +132,19 @@ def test_embedding_lookup_rejects_bad_ids_and_tables(kata):
 @pytest.mark.parametrize("bad_id", [5, -1], ids=["vocab", "negative"])
 def test_embedding_lookup_rejects_ids_out_of_range(kata, bad_id):
     """tf.gather raises InvalidArgumentError on a CPU, and returns zeros on a GPU."""
-    with pytest.raises(ValueError, match="range"):
+    with assert_raises(ValueError, match="range"):
         kata.embedding_lookup(np.array([[0, bad_id]]), TABLE)
+
+
+def test_embedding_lookup_of_no_ids(kata):
+    """An empty batch of ids has no values to range-check: it gives an empty result."""
+    what = "embedding_lookup(ids of shape [2, 0], table [5, 3]): shape [2, 0, 3], float32"
+    try:
+        got = kata.embedding_lookup(np.zeros((2, 0), np.int32), TABLE)
+    except (ValueError, tf.errors.InvalidArgumentError) as err:
+        raise AssertionError(f"{what}, got {type(err).__name__}: {str(err)[:160]} (took the "
+                             "min and max of no ids?)") from None
+    assert_array(got, np.zeros((2, 0, 3)), dtype=np.float32, what=what)
 
 
 # --- simple_rnn_step -------------------------------------------------------------------------
@@ -204,6 +216,26 @@ def test_simple_rnn_returns_the_last_state_or_every_state(kata):
                  what="simple_rnn(x [2, 5, 3]): the LAST state h_T, [2, 4]")
     assert_array(kata.simple_rnn(x, *weights, return_sequences=True), expected, rtol=1e-5,
                  atol=1e-6, what="simple_rnn(x [2, 5, 3], return_sequences=True): [2, 5, 4]")
+
+
+def test_a_float64_state_is_cast_to_the_dtype_of_x(kata):
+    """The other arguments are cast to x's dtype: a float64 h or h0 with float32 x."""
+    weights = draw_weights(3, 4)
+    x, h0 = draw_inputs(2, 5, 3), draw_inputs(2, 4, seed=7).astype(np.float64)
+    for what, call, expected in (
+            ("simple_rnn_step(float32 x_t, float64 h)",
+             lambda: kata.simple_rnn_step(x[:, 0], h0, *weights),
+             np.tanh(x[:, 0].astype(np.float64) @ weights[0] + h0 @ weights[1] + weights[2])),
+            ("simple_rnn(float32 x, h0=float64 h0)",
+             lambda: kata.simple_rnn(x, *weights, h0=h0),
+             np_simple_rnn(x, *weights, h0=h0)[:, -1])):
+        try:
+            got = call()
+        except (TypeError, tf.errors.InvalidArgumentError) as err:
+            raise AssertionError(f"{what}: expected float32 (the state cast to x's dtype), got "
+                                 f"{type(err).__name__}: {str(err)[:160]}") from None
+        assert_array(got, expected, dtype=np.float32, rtol=1e-5, atol=1e-5,
+                     what=f"{what}: the state is cast to x's dtype")
 
 
 def test_simple_rnn_starts_from_h0(kata):
