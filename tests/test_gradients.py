@@ -138,6 +138,13 @@ def test_watched_gradient_of_a_constant_is_three_x_squared(kata, as_input):
                  what="watched_gradient against finite differences", rtol=1e-5)
 
 
+def test_watched_gradient_keeps_float64(kata):
+    """x's float dtype: a float64 x gives a float64 gradient, not one rounded to float32."""
+    x = np.array([1.1, -0.3, 2.7])
+    assert_array(kata.watched_gradient(x), 3 * x ** 2, dtype=np.float64, rtol=1e-12, atol=0,
+                 what="watched_gradient of a float64 x (cast to float32 on the way?)")
+
+
 @pytest.mark.in_process  # spies on tf.GradientTape in the kata's process
 def test_watched_gradient_watches_x_on_a_tape(kata, tapes):
     """Catches the answer written as the formula 3 x**2: the kata is about the tape."""
@@ -206,6 +213,14 @@ def test_descent_reaches_the_minimum(kata):
     assert_array(x, [3.0, -1.0], what="x after 100 steps on sum((x - [3, -1])**2)", atol=1e-4)
 
 
+def test_zero_descent_steps_leave_x_as_it_is(kata):
+    """steps = 0 is allowed (only a negative count is an error): x comes back unchanged."""
+    x = tf.Variable([1.0, -2.0])
+    result = kata.gradient_descent(x, [0.0, 0.0], 0.1, 0)
+    assert_array(result, [1.0, -2.0], what="gradient_descent(x, target, 0.1, steps=0): x "
+                 "unchanged (steps = 0 is no error: only steps < 0 raises)", exact=True)
+
+
 @pytest.mark.in_process  # spies on tf.GradientTape in the kata's process
 def test_gradient_descent_takes_each_gradient_from_a_tape(kata, tapes):
     kata.gradient_descent(tf.Variable([1.0, 2.0]), [0.0, 0.0], 0.1, 3)
@@ -246,6 +261,13 @@ def test_mse_gradient_three_ways(kata):
     assert_array(grad, tape.gradient(loss, p), what="mse_gradient against GradientTape")
     numeric = numerical_gradient(lambda v: np.mean((v - TARGET) ** 2), PRED)
     assert_array(grad, numeric, what="mse_gradient against finite differences", rtol=1e-5)
+
+
+def test_mse_gradient_keeps_float64(kata):
+    """pred's float dtype: float64 in, float64 out, to float64 precision."""
+    assert_array(kata.mse_gradient(PRED, TARGET), 2 * (PRED - TARGET) / PRED.size,
+                 dtype=np.float64, rtol=1e-12, atol=1e-15,
+                 what="mse_gradient of float64 pred and target (cast to float32 on the way?)")
 
 
 @given(hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=3, max_side=4),
