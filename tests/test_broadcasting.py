@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tf_katas.testing import assert_array, assert_no_ops
+from tf_katas.testing import assert_array, assert_no_ops, assert_raises
 
 # The oracle, kept before any test replaces the library functions with ones that fail.
 NP_BROADCAST_SHAPES = np.broadcast_shapes
@@ -42,6 +42,9 @@ def _shape_pattern(sizes) -> str:
 def _assert_shape_tuple(result, expected: tuple[int, ...], *, what: str) -> None:
     assert isinstance(result, tuple), f"{what}: expected a tuple, got {type(result).__name__}"
     assert result == expected, f"{what}: expected {expected}, got {result}"
+    assert all(type(d) is int for d in result), (
+        f"{what}: expected a tuple of Python ints, got {[type(d).__name__ for d in result]} "
+        "(NumPy integers from np.maximum or np.array: convert each with int())")
 
 
 @st.composite
@@ -107,7 +110,7 @@ INCOMPATIBLE = [
 
 @pytest.mark.parametrize(("a", "b"), INCOMPATIBLE)
 def test_broadcast_shape_rejects_clashing_sizes_naming_both_shapes(kata, a, b):
-    with pytest.raises(ValueError, match=_shape_pattern(a)) as info:
+    with assert_raises(ValueError, match=_shape_pattern(a)) as info:
         kata.broadcast_shape(a, b)
     assert re.search(_shape_pattern(b), str(info.value)), (
         f"broadcast_shape({a}, {b}): the ValueError message should show {b} too, "
@@ -115,9 +118,12 @@ def test_broadcast_shape_rejects_clashing_sizes_naming_both_shapes(kata, a, b):
     )
 
 
-def test_broadcast_shape_rejects_negative_sizes(kata):
-    with pytest.raises(ValueError):
-        kata.broadcast_shape((-1, 3), (3,))
+@pytest.mark.parametrize(("a", "b"), [((-1, 3), (3,)), ((3,), (-1, 3))],
+                         ids=["in-a", "in-b"])
+def test_broadcast_shape_rejects_negative_sizes(kata, a, b):
+    """Either shape: checking only the first lets (3,) with (-1, 3) give (-1, 3)."""
+    with assert_raises(ValueError):
+        kata.broadcast_shape(a, b)
 
 
 @given(pair=compatible_pairs)
@@ -133,7 +139,7 @@ def test_broadcast_shape_rejects_drawn_incompatible_pairs(kata, pair):
     a, b = pair
     with pytest.raises(ValueError):
         NP_BROADCAST_SHAPES(a, b)  # the oracle agrees they clash
-    with pytest.raises(ValueError, match=_shape_pattern(a)):
+    with assert_raises(ValueError, match=_shape_pattern(a)):
         kata.broadcast_shape(a, b)
 
 
@@ -197,7 +203,7 @@ def test_broadcast_to_matches_numpy_on_drawn_shapes(kata, data, target):
 )
 def test_broadcast_to_rejects_what_cannot_stretch(kata, shape, target):
     """Catches passing the shapes on to tf.broadcast_to, which raises InvalidArgumentError."""
-    with pytest.raises(ValueError, match=_shape_pattern(target)):
+    with assert_raises(ValueError, match=_shape_pattern(target)):
         kata.broadcast_to(np.zeros(shape, np.float32), target)
 
 
@@ -230,10 +236,11 @@ def test_tile_multiples_agree_with_np_tile_on_drawn_shapes(kata, x_shape, data):
 
 @pytest.mark.parametrize(
     ("x_shape", "shape"),
-    [((2, 3), (3, 3)), ((3,), (2, 3)), ((1, 3, 4), (2, 12)), ((0, 3), (0, 3))],
+    [((2, 3), (3, 3)), ((3,), (2, 3)), ((1, 3, 4), (2, 12)), ((0, 3), (0, 3)),
+     ((2, 3), (-2, 3))],
 )
 def test_tile_multiples_rejects_shapes_tiling_cannot_reach(kata, x_shape, shape):
-    with pytest.raises(ValueError, match=_shape_pattern(shape)):
+    with assert_raises(ValueError, match=_shape_pattern(shape)):
         kata.tile_multiples(x_shape, shape)
 
 
@@ -272,7 +279,7 @@ def test_broadcast_by_tiling_uses_no_broadcast_to(kata):
 )
 def test_broadcast_by_tiling_refuses_what_broadcasting_refuses(kata, shape, target):
     """Catches tiling [1, 3, 4] into [2, 3, 12]: possible, but not a broadcast of x."""
-    with pytest.raises(ValueError, match=_shape_pattern(target)):
+    with assert_raises(ValueError, match=_shape_pattern(target)):
         kata.broadcast_by_tiling(np.zeros(shape, np.float32), target)
 
 
@@ -306,6 +313,16 @@ def test_add_bias_completes_x_at_w_plus_b(kata):
                  dtype=np.float32)
 
 
+@pytest.mark.parametrize("dtype", [np.int32, np.float64])
+def test_add_bias_keeps_the_dtype_of_x(kata, dtype):
+    """An int32 or float64 x gives an int32 or float64 result: no cast to float32."""
+    x = (_arange((2, 3), dtype=np.float64) / 3).astype(dtype)
+    b = (np.array([1.0, 2.0, -3.0]) / 7).astype(dtype)
+    assert_array(kata.add_bias(x, b), x + b, dtype=dtype, rtol=1e-12, atol=0,
+                 what=f"add_bias({np.dtype(dtype).name} x (2, 3), b (3,)) (was it cast to "
+                 "float32?)")
+
+
 @pytest.mark.parametrize(
     ("x_shape", "b_shape"),
     [((2, 3), (3, 1)),  # x + b would silently be (3, 3)
@@ -315,5 +332,21 @@ def test_add_bias_completes_x_at_w_plus_b(kata):
      ((), (1,))],
 )
 def test_add_bias_rejects_a_bias_that_is_not_one_per_feature(kata, x_shape, b_shape):
-    with pytest.raises(ValueError, match=_shape_pattern(b_shape)):
+    with assert_raises(ValueError, match=_shape_pattern(b_shape)):
         kata.add_bias(np.zeros(x_shape, np.float32), np.ones(b_shape, np.float32))
+
+
+
+def test_tensor_results_are_tensorflow_tensors(kata):
+    """The annotations promise tf.Tensor: np.broadcast_to or x.numpy() + b give NumPy arrays."""
+    x = np.array([[1.0], [2.0]], np.float32)
+    results = {
+        "broadcast_to": (kata.broadcast_to(x, (2, 3)), np.broadcast_to(x, (2, 3))),
+        "broadcast_by_tiling": (kata.broadcast_by_tiling(x, (2, 3)), np.broadcast_to(x, (2, 3))),
+        "add_bias": (kata.add_bias(x, np.array([0.5], np.float32)), x + 0.5),
+    }
+    for name, (result, expected) in results.items():
+        assert isinstance(result, tf.Tensor), (
+            f"{name}: expected a tf.Tensor, got {type(result).__name__} (a NumPy function or "
+            ".numpy() gives an array)")
+        assert_array(result, expected, dtype=np.float32, what=name)
