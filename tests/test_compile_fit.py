@@ -116,6 +116,20 @@ def test_build_model_depends_on_the_seed_alone(kata):
             f"kernel {index // 2 + 1}: build_model(8) gave build_model(7)'s weights"
 
 
+@pytest.mark.parametrize(("input_dim", "hidden_units"), [(5, 1), (1, 7)])
+def test_build_model_of_other_sizes(kata, input_dim, hidden_units):
+    """input_dim and hidden_units are used (not 64 and 32 fixed), and 1 is a valid size."""
+    model = kata.build_model(0, input_dim=input_dim, hidden_units=hidden_units)
+    weights = [to_numpy(w, what="build_model's weights") for w in model.get_weights()]
+    shapes = [(input_dim, hidden_units), (hidden_units,), (hidden_units, 10), (10,)]
+    assert [w.shape for w in weights] == shapes, \
+        f"build_model(0, input_dim={input_dim}, hidden_units={hidden_units}): expected " \
+        f"weights of shapes {shapes}, got {[w.shape for w in weights]}"
+    x = X[:5, :input_dim]
+    assert_array(model(x), np_logits(weights, x), rtol=1e-5, atol=1e-5,
+                 what=f"build_model(0, input_dim={input_dim}, hidden_units={hidden_units})(x)")
+
+
 @pytest.mark.parametrize(("input_dim", "hidden_units"), [(0, 32), (64, 0)])
 def test_build_model_rejects_bad_sizes(kata, input_dim, hidden_units):
     with pytest.raises(ValueError):
@@ -256,14 +270,15 @@ def test_train_by_hand_takes_adams_first_step(kata):
 @pytest.mark.slow
 def test_train_by_hand_ends_the_epoch_where_fit_does(kata):
     """Same seed, same batches (9 of 32 and a ragged 12), same Adam: the same weights and
-    the same loss. Catches shuffling in either, a new optimizer per batch, the wrong
-    learning rate, a summed loss, and the mean of batch means as the epoch's loss."""
+    the same losses after each of two epochs. Catches shuffling in either, a new optimizer
+    per batch or per epoch, the wrong learning rate, a summed loss, and the mean of batch
+    means as the epoch's loss."""
     by_fit = compiled(kata, 3)
     start = weights_of(by_fit, "build_model(3)")
-    logs = kata.fit_model(by_fit, X_SMALL, Y_SMALL, (X_VAL[:8], Y_VAL[:8]), epochs=1)
-    check_logs(logs, 1, {1}, "fit_model(epochs=1)")
+    logs = kata.fit_model(by_fit, X_SMALL, Y_SMALL, (X_VAL[:8], Y_VAL[:8]), epochs=2)
+    check_logs(logs, 2, {1, 2}, "fit_model(epochs=2)")
     by_hand = kata.build_model(3)
-    losses = kata.train_by_hand(by_hand, X_SMALL, Y_SMALL, epochs=1, batch_size=32,
+    losses = kata.train_by_hand(by_hand, X_SMALL, Y_SMALL, epochs=2, batch_size=32,
                                 learning_rate=0.01)
     fit_weights = weights_of(by_fit, "the model after fit")
     hand_weights = weights_of(by_hand, "the model after train_by_hand")
@@ -271,10 +286,10 @@ def test_train_by_hand_ends_the_epoch_where_fit_does(kata):
     for name, got, expected in zip(["kernel1", "bias1", "kernel2", "bias2"], hand_weights,
                                    fit_weights, strict=True):
         assert_array(got, expected, rtol=0, atol=WEIGHT_TOLERANCE,
-                     what=f"{name} after one epoch of train_by_hand vs fit_model (same seed, "
-                     "same batches in order, Adam 0.01)")
-    assert_array(losses, [logs[0]["loss"]], rtol=1e-5,
-                 what="train_by_hand's epoch loss vs fit's (the mean over examples: with a "
+                     what=f"{name} after two epochs of train_by_hand vs fit_model (same "
+                     "seed, same batches in order, one Adam 0.01 for the whole run)")
+    assert_array(losses, [logs[0]["loss"], logs[1]["loss"]], rtol=1e-5,
+                 what="train_by_hand's epoch losses vs fit's (the mean over examples: with a "
                  "ragged last batch the mean of batch means differs)")
 
 
