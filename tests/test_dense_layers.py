@@ -126,6 +126,17 @@ def test_dense_weights_of_a_layer_without_bias_is_zero_bias(kata):
     assert_array(bias, np.zeros(3), dtype=np.float32, what="bias of a layer with use_bias=False")
 
 
+def test_dense_weights_of_a_float64_layer_are_float32(kata):
+    """The docstring promises float32 arrays whatever the layer's dtype."""
+    layer = keras.layers.Dense(3, dtype="float64", bias_initializer="random_normal")
+    layer.build((None, 2))
+    kernel, bias = kata.dense_weights(layer)
+    assert_array(kernel, layer.kernel.numpy(), dtype=np.float32,
+                 what="kernel of a float64 layer (expected float32: kept the layer's dtype?)")
+    assert_array(bias, layer.bias.numpy(), dtype=np.float32,
+                 what="bias of a float64 layer (expected float32: kept the layer's dtype?)")
+
+
 def test_dense_weights_rejects_an_unbuilt_layer(kata):
     with assert_raises(ValueError, match="built"):
         kata.dense_weights(keras.layers.Dense(3))
