@@ -197,6 +197,31 @@ def test_gru_step_follows_keras_reset_after_equations(kata):
                       "bias rows swapped?)")
 
 
+def test_float64_states_are_cast_to_the_dtype_of_x(kata):
+    """The other arguments are cast to x_t's dtype: float64 states with float32 x_t."""
+    lstm_weights = keras_layer("lstm", 3, 2).get_weights()
+    gru_weights = keras_layer("gru", 3, 2).get_weights()
+    x_t = draw_inputs(2, 2)
+    h, c = np.float64(draw_inputs(2, 3, seed=2)), np.float64(draw_inputs(2, 3, seed=3))
+    for what, call, expected in (
+            ("lstm_step(float32 x_t, float64 h and c)[0]",
+             lambda: kata.lstm_step(x_t, h, c, *lstm_weights)[0],
+             np_lstm_step(np.float64(x_t), h, c, *lstm_weights)[0]),
+            ("lstm(float32 x, initial_state of float64 (h0, c0))",
+             lambda: kata.lstm(x_t[:, None], *lstm_weights, initial_state=(h, c)),
+             np_lstm_step(np.float64(x_t), h, c, *lstm_weights)[0]),
+            ("gru_step(float32 x_t, float64 h)",
+             lambda: kata.gru_step(x_t, h, *gru_weights),
+             np_gru_step(np.float64(x_t), h, *gru_weights))):
+        try:
+            got = call()
+        except (TypeError, tf.errors.InvalidArgumentError) as err:
+            raise AssertionError(f"{what}: expected float32 (the states cast to x's dtype), "
+                                 f"got {type(err).__name__}: {str(err)[:160]}") from None
+        assert_array(got, expected, dtype=np.float32, rtol=1e-5, atol=1e-5,
+                     what=f"{what}: the states are cast to x's dtype")
+
+
 @settings(max_examples=8)
 @given(sizes=sizes, seed=st.integers(0, 100))
 def test_gru_step_matches_keras_cell(kata, sizes, seed):
