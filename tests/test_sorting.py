@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import tensorflow as tf
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -226,3 +227,26 @@ def test_top_k_accuracy_rejects_a_label_that_is_no_class(kata, labels):
 def test_top_k_accuracy_rejects_shapes_that_do_not_fit(kata, scores_shape, labels_shape):
     with assert_raises(ValueError, match="shape"):
         kata.top_k_accuracy(np.ones(scores_shape, np.float32), np.zeros(labels_shape, np.int32))
+
+
+# --- all ---------------------------------------------------------------------------------
+
+
+def test_results_are_tensorflow_tensors_and_top_k_a_tuple(kata):
+    """The docstrings promise tf.Tensors (np.sort gives an array) and top_k the tuple."""
+    x = np.array([[3.0, 1.0, 2.0], [0.0, 5.0, 4.0]], np.float32)
+    pair = kata.top_k(x, 2)
+    assert isinstance(pair, tuple) and len(pair) == 2, (
+        f"top_k(x, 2): expected a tuple (values, indices), got {type(pair).__name__}")
+    results = {
+        "sort": (kata.sort(x, direction="DESCENDING"), -np.sort(-x, axis=-1)),
+        "argsort": (kata.argsort(x), np.argsort(x, axis=-1)),
+        "top_k values": (pair[0], [[3.0, 2.0], [5.0, 4.0]]),
+        "top_k indices": (pair[1], [[0, 2], [1, 2]]),
+        "top_k_accuracy": (kata.top_k_accuracy(x, np.array([2, 1]), ks=(1, 2)), [0.5, 1.0]),
+    }
+    for name, (result, expected) in results.items():
+        assert isinstance(result, tf.Tensor), (
+            f"{name}: expected a tf.Tensor, got {type(result).__name__} (np.sort, np.argsort "
+            "or .numpy() give NumPy arrays)")
+        assert_array(result, expected, what=name)
