@@ -44,6 +44,7 @@ class WarmRun:
         self.stream = os.fdopen(read, "rb")
         self.go_pipe = os.fdopen(go, "wb")
         self.ready = threading.Event()  # set once the tests are collected, TensorFlow warm
+        self.closing = False  # a run killed by close() did not crash
 
     def go(self, failed: list[str], changed: list[str]) -> None:
         """Runs the tests: those in `failed` first, then those calling a `changed` function."""
@@ -62,17 +63,21 @@ class WarmRun:
                 if event["event"] == "collected":
                     self.ready.set()
                 events.put((tag, event))
-            if not done:
+            if not done and not self.closing:
                 self.process.wait()
                 events.put((tag, {"event": "crashed", "output": self.output()}))
 
         threading.Thread(target=read, daemon=True).start()
 
     def output(self) -> str:
-        self.log.seek(0)
-        return self.log.read().decode(errors="replace")[-4000:]
+        try:
+            self.log.seek(0)
+            return self.log.read().decode(errors="replace")[-4000:]
+        except ValueError:  # closed meanwhile
+            return ""
 
     def close(self) -> None:
+        self.closing = True
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
