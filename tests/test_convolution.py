@@ -22,6 +22,7 @@ from tf_katas.testing import (
     assert_array,
     assert_dtype,
     assert_no_ops,
+    call_kata,
     gradient_of,
     numerical_gradient,
     to_numpy,
@@ -42,17 +43,6 @@ def _as_int(value, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise AssertionError(f"{what}: expected an int, got {type(value).__name__} {value!r:.80}")
     return int(value)
-
-
-def _call(what: str, fn, *args):
-    """`fn(*args)`, an exception from it turned into an assertion saying what was expected."""
-    try:
-        return fn(*args)
-    except NotImplementedError:
-        raise
-    except Exception as err:  # noqa: BLE001 - the learner's error, reported as a failure
-        raise AssertionError(f"{what}: expected a result, got {type(err).__name__}: "
-                             f"{str(err).strip()[:200]}") from None
 
 
 def _positions(size: int, kernel: int, stride: int, padding: str, dilation: int = 1) -> int:
@@ -291,7 +281,8 @@ def test_conv2d_takes_an_integer_kernel_and_padding_in_any_case(kata):
     """The kernel may be of any real dtype: cast to x's, not rejected."""
     what = ("conv2d(float32 x, int32 kernel, padding 'Valid'): the kernel is cast to x's "
             "dtype (rejected an integer kernel, or a mixed-case padding?)")
-    got = _call(what, kata.conv2d, IMAGE.astype(np.float32), KERNEL.astype(np.int32), 1, "Valid")
+    x, kernel = IMAGE.astype(np.float32), KERNEL.astype(np.int32)
+    got = call_kata(what, kata.conv2d, x, kernel, 1, "Valid")
     assert_array(got, _np_conv2d(IMAGE, KERNEL, 1, "VALID"), dtype=np.float32, what=what)
 
 
@@ -299,7 +290,7 @@ def test_conv2d_of_an_empty_batch(kata):
     """Only the batch may be 0: the result is an empty batch of the right shape."""
     what = ("conv2d(x [0, 5, 4, 2], kernel [3, 2, 2, 3], stride 2, SAME): an empty batch of "
             "shape [0, 3, 2, 3] (rejected a batch of 0?)")
-    got = _call(what, kata.conv2d, np.ones((0, 5, 4, 2), np.float32),
+    got = call_kata(what, kata.conv2d, np.ones((0, 5, 4, 2), np.float32),
                 np.ones((3, 2, 2, 3), np.float32), 2, "SAME")
     assert_array(got, np.zeros((0, 3, 2, 3)), dtype=np.float32, what=what)
 
@@ -435,7 +426,7 @@ def test_conv2d_kernel_gradient_casts_the_output_gradient_to_x_dtype(kata, x_dty
     what = (f"conv2d_kernel_gradient({np.dtype(x_dtype).name} x, "
             f"{np.dtype(gradient_dtype).name} output gradient): the result has x's dtype "
             "(output gradient not cast to x's dtype, or x cast to its?)")
-    got = _call(what, kata.conv2d_kernel_gradient, x.astype(x_dtype),
+    got = call_kata(what, kata.conv2d_kernel_gradient, x.astype(x_dtype),
                 output_gradient.astype(gradient_dtype), (3, 2), 2, "SAME")
     assert_array(got, expected, dtype=x_dtype, rtol=1e-4, atol=1e-4, what=what)
 

@@ -23,7 +23,14 @@ import numpy as np
 import pytest
 
 from tf_katas.data import load_digits
-from tf_katas.testing import assert_array, assert_raises, assert_scalar, is_instance, to_numpy
+from tf_katas.testing import (
+    assert_array,
+    assert_raises,
+    assert_scalar,
+    call_kata,
+    is_instance,
+    to_numpy,
+)
 
 (_X_TRAIN, Y_TRAIN), (_X_TEST, Y_TEST) = load_digits(8)
 X_TRAIN = (_X_TRAIN.reshape(-1, 64) / 255.0).astype(np.float32)
@@ -44,17 +51,6 @@ def mlp_weights(model, shapes, what: str) -> list[np.ndarray]:
         f"{what}: expected weights of shapes {shapes} (hidden kernel, bias, output kernel, " \
         f"bias), got {[w.shape for w in weights]}"
     return weights
-
-
-def call_kata(what: str, function, *args, **kwargs):
-    """Runs a call that must succeed; a failure says what was expected (NotImplementedError,
-    the stub's, goes through as it is)."""
-    try:
-        return function(*args, **kwargs)
-    except NotImplementedError:
-        raise
-    except Exception as err:  # noqa: BLE001 - any error here is the learner's to see
-        pytest.fail(f"{what} raised {type(err).__name__}: {str(err)[:600]}")
 
 
 # --- MyDense -------------------------------------------------------------------------------

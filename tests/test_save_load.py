@@ -15,7 +15,7 @@ import pytest
 import tensorflow as tf
 
 from tf_katas.data import load_digits
-from tf_katas.testing import assert_array, assert_dtype, is_instance, to_numpy
+from tf_katas.testing import assert_array, assert_dtype, call_kata, is_instance, to_numpy
 
 (_X_TRAIN, _), (_X_TEST, _) = load_digits(8)
 X = (_X_TRAIN.reshape(-1, 64) / 16.0).astype(np.float32)
@@ -39,17 +39,6 @@ def weights_of(model, what: str) -> list[np.ndarray]:
 
 def predictions(model, what: str) -> np.ndarray:
     return to_numpy(model.predict(X_TEST, verbose=0), what=what)
-
-
-def call_kata(what: str, function, *args):
-    """Runs a call that must succeed; a failure says what was expected (NotImplementedError,
-    the stub's, goes through as it is)."""
-    try:
-        return function(*args)
-    except NotImplementedError:
-        raise
-    except Exception as err:  # noqa: BLE001 - any error here is the learner's to see
-        pytest.fail(f"{what} raised {type(err).__name__}: {str(err)[:600]}")
 
 
 # --- Standardize and build_model -----------------------------------------------------------

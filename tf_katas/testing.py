@@ -292,3 +292,19 @@ def assert_raises(expected: type[BaseException] | tuple[type[BaseException], ...
             + f", got {type(err).__name__}: {first_line} — check the input yourself before "
             "calling TensorFlow (its InvalidArgumentError is not a ValueError)"
         ) from None
+
+
+def call_kata(what: str, function: Callable, *args: Any, **kwargs: Any) -> Any:
+    """`function(*args, **kwargs)`, for a call the docstring says must succeed: an error from
+    the kata fails the test with an assertion naming the call (`what`) and the error, rather
+    than escaping as the learner's exception. NotImplementedError passes through untouched,
+    so that a stub still fails because it is a stub."""
+    try:
+        return function(*args, **kwargs)
+    except (AssertionError, NotImplementedError):
+        raise
+    except Exception as err:  # noqa: BLE001 - any error here is the learner's to read
+        text = re.sub(r"\{\{function_node [^}]*\}\}\s*", "", str(err)).strip()
+        raise AssertionError(
+            f"{what}: expected a result, got {type(err).__name__}: {text[:300]}"
+        ) from None
